@@ -1,0 +1,91 @@
+# The hypervisor's one Makefile: `make` builds build/hv.elf and build/hv.iso,
+# `make run` boots it in QEMU, `make test` runs every test, `make bench`
+# prints the figures.
+
+BUILD   := build
+CC      := gcc
+LD      := ld
+NEWLIB  := $(BUILD)/newlib
+GCC_INC := $(shell $(CC) -print-file-name=include)
+LIBGCC  := $(shell $(CC) -print-libgcc-file-name)
+
+# The hypervisor never touches SSE/x87 (-mgeneral-regs-only), so a guest's
+# FPU state needs no save on every exit. No red zone: exceptions and NMIs
+# land on the interrupted stack.
+HV_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-builtin-malloc \
+	-mno-red-zone -mgeneral-regs-only -mcmodel=small -fno-omit-frame-pointer \
+	-nostdinc -isystem $(NEWLIB)/include -isystem $(GCC_INC) -I. -MMD -MP
+HV_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T linker.ld
+
+HV_DIRS := boot hv mm drivers x86 vmx svm
+HV_SRCS := $(foreach d,$(HV_DIRS),$(wildcard $(d)/*.c $(d)/*.S))
+HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(HV_SRCS))
+
+.PHONY: all run test unit systest bench deps clean
+all: $(BUILD)/hv.iso
+
+deps:
+	@tools/deps.sh
+
+$(NEWLIB)/lib/libc.a:
+	tools/build-newlib.sh $(NEWLIB)
+
+$(BUILD)/%.c.o: %.c | $(NEWLIB)/lib/libc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+# Two links: the first finds every symbol's address, the second embeds the
+# symbol table (for backtraces) in a section placed last, so no address moves.
+$(BUILD)/hv.elf: $(HV_OBJS) linker.ld tools/symtab.sh $(NEWLIB)/lib/libc.a
+	$(LD) $(HV_LDFLAGS) -o $@.pass1 $(HV_OBJS) $(NEWLIB)/lib/libc.a $(LIBGCC)
+	tools/symtab.sh $@.pass1 > $(BUILD)/symtab.S
+	$(CC) $(HV_CFLAGS) -c $(BUILD)/symtab.S -o $(BUILD)/symtab.o
+	$(LD) $(HV_LDFLAGS) -o $@ $(HV_OBJS) $(BUILD)/symtab.o $(NEWLIB)/lib/libc.a $(LIBGCC)
+	tools/symtab.sh --check $@.pass1 $@
+
+$(BUILD)/hv.iso: $(BUILD)/hv.elf tools/mkiso.sh $(GUEST_ELFS)
+	tools/mkiso.sh $@ tools/grub.cfg $(BUILD)/hv.elf
+
+run: $(BUILD)/hv.iso
+	tools/qemu.sh $(BUILD)/hv.iso
+
+# Host unit tests: each tests/unit/NAME.mk adds NAME to UNIT_TESTS and lists
+# NAME_SRCS; NAME_TSAN := 1 builds a ThreadSanitizer twin as well.
+UNIT_TESTS :=
+include $(wildcard tests/unit/*.mk)
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-I. -fno-omit-frame-pointer -DHOST_TEST
+ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+TSAN := -fsanitize=thread
+
+define unit_rules
+$(BUILD)/unit/$(1): $$($(1)_SRCS) tests/unit/host.c $$(wildcard */*.h tests/unit/*.h)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(HOST_CFLAGS) $$(ASAN) -o $$@ $$($(1)_SRCS) tests/unit/host.c -lcmocka -lpthread
+$(BUILD)/unit/$(1)-tsan: $$($(1)_SRCS) tests/unit/host.c $$(wildcard */*.h tests/unit/*.h)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(HOST_CFLAGS) $$(TSAN) -o $$@ $$($(1)_SRCS) tests/unit/host.c -lcmocka -lpthread
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rules,$(t))))
+UNIT_BINS := $(foreach t,$(UNIT_TESTS),$(BUILD)/unit/$(t) $(if $($(t)_TSAN),$(BUILD)/unit/$(t)-tsan))
+
+unit: $(UNIT_BINS)
+	@tools/run-unit.sh $(UNIT_BINS)
+
+systest: $(BUILD)/hv.iso
+	@tests/system/run.sh
+
+test: deps
+	$(MAKE) unit
+	$(MAKE) systest
+
+clean:
+	rm -rf $(BUILD)/unit $(BUILD)/boot $(BUILD)/hv $(BUILD)/mm $(BUILD)/drivers \
+	       $(BUILD)/x86 $(BUILD)/vmx $(BUILD)/svm $(BUILD)/*.elf* $(BUILD)/*.iso
+
+-include $(HV_OBJS:.o=.d)

@@ -1,0 +1,11 @@
+/* Which CPU is running: the hypervisor reads its per-CPU block, host unit
+ * tests supply their own versions (one "CPU" per test thread). */
+#pragma once
+
+#define MAX_CPUS 64
+
+/* Index of the running CPU, 0 .. cpu_count() - 1. */
+unsigned cpu_id(void);
+
+/* Number of CPUs that are online. */
+unsigned cpu_count(void);

@@ -1,0 +1,21 @@
+/* Leveled console logging. Every line carries a timestamp and the CPU number;
+ * lines from different CPUs never interleave. */
+#pragma once
+
+#include "hv/compiler.h"
+
+enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+/* Messages above this level are dropped; set from `loglevel=`. */
+extern enum log_level log_level;
+
+/* Print one formatted line (a trailing newline is added if missing). */
+void log_printf(enum log_level level, const char *fmt, ...) __printf(2, 3);
+
+#define log_error(...) log_printf(LOG_ERROR, __VA_ARGS__)
+#define log_warn(...)  log_printf(LOG_WARN, __VA_ARGS__)
+#define log_info(...)  log_printf(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_printf(LOG_DEBUG, __VA_ARGS__)
+
+/* Print the message, then stop this CPU for good. */
+__noreturn void panic(const char *fmt, ...) __printf(1, 2);
