@@ -9,12 +9,24 @@
 #define static_assert _Static_assert
 #endif
 
+#ifndef __packed
 #define __packed        __attribute__((packed))
+#endif
+#ifndef __aligned
 #define __aligned(x)    __attribute__((aligned(x)))
+#endif
+#ifndef __noreturn
 #define __noreturn      __attribute__((noreturn))
+#endif
+#ifndef __unused
 #define __unused        __attribute__((unused))
+#endif
+#ifndef __printf
 #define __printf(f, a)  __attribute__((format(printf, f, a)))
+#endif
+#ifndef __section
 #define __section(s)    __attribute__((section(s)))
+#endif
 
 #define likely(x)       __builtin_expect(!!(x), 1)
 #define unlikely(x)     __builtin_expect(!!(x), 0)

@@ -9,3 +9,6 @@ unsigned cpu_id(void);
 
 /* Number of CPUs that are online. */
 unsigned cpu_count(void);
+
+/* Take this CPU offline and stop it for good (interrupts off, halted). */
+__attribute__((noreturn)) void cpu_halt_forever(void);

@@ -1,19 +1,25 @@
 /* Architectural register bits and MSR numbers the hypervisor uses. */
 #pragma once
 
-#define CR0_PE          (1ull << 0)
-#define CR0_MP          (1ull << 1)
-#define CR0_ET          (1ull << 4)
-#define CR0_NE          (1ull << 5)
-#define CR0_WP          (1ull << 16)
-#define CR0_NW          (1ull << 29)
-#define CR0_CD          (1ull << 30)
-#define CR0_PG          (1ull << 31)
+#ifdef __ASSEMBLY__
+#define BIT(n) (1 << (n))
+#else
+#define BIT(n) (1ull << (n))
+#endif
 
-#define CR4_PAE         (1ull << 5)
-#define CR4_PGE         (1ull << 7)
-#define CR4_OSFXSR      (1ull << 9)
-#define CR4_VMXE        (1ull << 13)
+#define CR0_PE          BIT(0)
+#define CR0_MP          BIT(1)
+#define CR0_ET          BIT(4)
+#define CR0_NE          BIT(5)
+#define CR0_WP          BIT(16)
+#define CR0_NW          BIT(29)
+#define CR0_CD          BIT(30)
+#define CR0_PG          BIT(31)
+
+#define CR4_PAE         BIT(5)
+#define CR4_PGE         BIT(7)
+#define CR4_OSFXSR      BIT(9)
+#define CR4_VMXE        BIT(13)
 
 #define MSR_APIC_BASE   0x0000001b
 #define MSR_FEATURE_CONTROL 0x0000003a
@@ -23,10 +29,10 @@
 #define MSR_GS_BASE     0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
-#define EFER_SCE        (1ull << 0)
-#define EFER_LME        (1ull << 8)
-#define EFER_LMA        (1ull << 10)
-#define EFER_NXE        (1ull << 11)
-#define EFER_SVME       (1ull << 12)
+#define EFER_SCE        BIT(0)
+#define EFER_LME        BIT(8)
+#define EFER_LMA        BIT(10)
+#define EFER_NXE        BIT(11)
+#define EFER_SVME       BIT(12)
 
-#define RFLAGS_IF       (1ull << 9)
+#define RFLAGS_IF       BIT(9)

@@ -1,0 +1,13 @@
+/* The time-stamp counter: the hypervisor's clock. */
+#pragma once
+
+#include "hv/compiler.h"
+
+/* TSC ticks per millisecond; 0 until tsc_calibrate() has run. */
+extern uint64_t tsc_khz;
+
+/* Find the TSC frequency (CPUID 0x15/0x16, else measured against the PIT) and mark time zero. */
+void tsc_calibrate(void);
+
+/* Microseconds since tsc_calibrate(); 0 before it. */
+uint64_t tsc_us_since_boot(void);

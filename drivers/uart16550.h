@@ -1,0 +1,13 @@
+/* 16550 UART: the hypervisor's serial console. */
+#pragma once
+
+#include "hv/compiler.h"
+
+#define COM1_PORT 0x3f8
+#define COM2_PORT 0x2f8
+
+/* Program the UART at `port` for 8N1 at `baud` with FIFOs on. False if no UART answers there. */
+bool uart_init(uint16_t port, unsigned baud);
+
+/* Send one byte, waiting for room in the transmitter. */
+void uart_putc(uint16_t port, char c);

@@ -1,0 +1,10 @@
+/* The serial console: where log lines and guest output go. */
+#pragma once
+
+#include "hv/compiler.h"
+
+/* Write n bytes to the console (no locking: log_printf serializes). */
+void console_write(const char *s, size_t n);
+
+/* Use the UART at `port` at `baud`; false (console unchanged) if none answers. */
+bool console_init(uint16_t port, unsigned baud);
