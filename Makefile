@@ -47,9 +47,11 @@ $(BUILD)/hv.elf: $(HV_OBJS) linker.ld tools/symtab.sh $(NEWLIB)/lib/libc.a
 	$(CC) $(HV_CFLAGS) -c $(BUILD)/symtab.S -o $(BUILD)/symtab.o
 	$(LD) $(HV_LDFLAGS) -o $@ $(HV_OBJS) $(BUILD)/symtab.o $(NEWLIB)/lib/libc.a $(LIBGCC)
 	tools/symtab.sh --check $@.pass1 $@
+	tools/check-no-sse.sh $@
 
-$(BUILD)/hv.iso: $(BUILD)/hv.elf tools/mkiso.sh $(GUEST_ELFS)
-	tools/mkiso.sh $@ tools/grub.cfg $(BUILD)/hv.elf
+HV_CMDLINE ?= console=com1,115200 loglevel=info
+$(BUILD)/hv.iso: $(BUILD)/hv.elf tools/mkiso.sh
+	tools/mkiso.sh $@ $(BUILD)/hv.elf "$(HV_CMDLINE)"
 
 run: $(BUILD)/hv.iso
 	tools/qemu.sh $(BUILD)/hv.iso

@@ -4,7 +4,7 @@
  * (mm/paging) exist. */
 #include "x86/regs.h"
 
-#define MB2_BOOT_MAGIC   0x36d76289
+#include "boot/multiboot2.h"
 #define COM1             0x3f8
 #define PTE_P_W          0x3
 #define PTE_PS           0x80
@@ -129,6 +129,7 @@ msg_no_long_mode:
 	.balign 4
 boot_info_pa:	.skip 4
 	.balign 4096
+	.globl early_pml4
 early_pml4:	.skip 4096
 early_pdpt:	.skip 4096
 early_pd:	.skip 4 * 4096

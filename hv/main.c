@@ -1,17 +1,112 @@
-/* boot_main: the BSP's path from the 64-bit entry to a running system. */
-#include "hv/console.h"
-#include "hv/log.h"
-#include "hv/percpu.h"
+/* boot_main: the boot CPU's path from the 64-bit entry to a running system. */
+#include "boot/gdt.h"
+#include "boot/idt.h"
+#include "boot/mb2_info.h"
+#include "boot/traps.h"
+#include "drivers/acpi.h"
 #include "drivers/tsc.h"
 #include "drivers/uart16550.h"
+#include "hv/boot_memory.h"
+#include "hv/console.h"
+#include "hv/log.h"
+#include "hv/options.h"
+#include "hv/percpu.h"
+#include "hv/power.h"
+#include "hv/smp.h"
+#include "mm/heap.h"
+#include "mm/paging.h"
+#include "mm/pmm.h"
+
+#define MB2_INFO_MAX MiB(1)
+
+static struct boot_info boot_info;
+static struct acpi_info acpi;
+
+/* Validate and parse the loader's info block, or stop with the reason. */
+static void boot_info_load(uint32_t boot_info_pa)
+{
+	const void *block = (const void *)(uintptr_t)boot_info_pa;
+	char err[128];
+
+	if (!boot_info_pa || boot_info_pa & 7)
+		panic("multiboot2: info block at %#x is not 8-byte aligned", boot_info_pa);
+	if (mb2_info_size(block) > MB2_INFO_MAX)
+		panic("multiboot2: info block claims %zu bytes (limit %llu)",
+		      mb2_info_size(block), (unsigned long long)MB2_INFO_MAX);
+	if (mb2_parse(block, &boot_info, err, sizeof(err)))
+		panic("multiboot2: %s", err);
+}
+
+/* Build the final page tables, the page allocator and the heap. */
+static void memory_init(void)
+{
+	struct pmm_boot_map map;
+	uint64_t root;
+
+	boot_memory_map(&boot_info, &map);
+	root = pmm_early_init(&map);
+	if (!root)
+		panic("mm: cannot build the hypervisor's page tables");
+	paging_load(root);
+	if (pmm_init())
+		panic("mm: no usable memory for the page allocator");
+	if (heap_init(heap_default_bytes(pmm_total_bytes())))
+		panic("mm: no memory for the heap");
+	log_info("mem: usable=%llu MiB free=%llu MiB heap=%llu KiB",
+		 (unsigned long long)(pmm_total_bytes() >> 20),
+		 (unsigned long long)(pmm_free_bytes() >> 20),
+		 (unsigned long long)(heap_size_bytes() >> 10));
+}
+
+/* Read the MADT and FADT; without them the machine runs on one CPU and
+ * cannot power itself off, which is reported, not fatal. */
+static void acpi_init(void)
+{
+	char err[128];
+
+	if (!boot_info.rsdp_len) {
+		log_warn("acpi: the loader found no RSDP: one CPU, no power-off");
+		return;
+	}
+	if (acpi_parse(boot_info.rsdp, boot_info.rsdp_len, boot_memory_access, &boot_info,
+		       &acpi, err, sizeof(err))) {
+		log_warn("acpi: %s: one CPU, no power-off", err);
+		return;
+	}
+	if (acpi.fadt.s5_present)
+		power_init(acpi.fadt.pm1a_cnt_port, acpi.fadt.s5_slp_typa);
+	log_info("acpi: revision %u, %zu CPUs, %zu IOAPICs, PM1a control port %#x",
+		 acpi.revision, acpi.madt.cpu_count, acpi.madt.ioapic_count,
+		 acpi.fadt.pm1a_cnt_port);
+}
 
 __noreturn void boot_main(uint32_t boot_info_pa);
 
 __noreturn void boot_main(uint32_t boot_info_pa)
 {
-	percpu_init_bsp();
+	struct percpu *bsp = percpu_init_bsp();
+
 	console_init(COM1_PORT, 115200);
+	boot_info_load(boot_info_pa);
+	options_parse(boot_info.cmdline);
+	if (!console_init(hv_options.console_port, hv_options.console_baud))
+		log_warn("console: no UART at %#x, staying on COM1", hv_options.console_port);
+	log_info("hv: x86-64 micro-hypervisor, cmdline \"%s\"", boot_info.cmdline);
 	tsc_calibrate();
-	log_info("hv: x86-64 micro-hypervisor, boot info at %#x", boot_info_pa);
-	cpu_halt_forever();
+
+	idt_init();
+	cpu_tables_load(bsp);
+	percpu_activate(bsp);
+	memory_init();
+	acpi_init();
+	smp_init_bsp();
+	if (hv_options.selftest != SELFTEST_NONE)
+		traps_selftest(selftest_name(hv_options.selftest));
+	smp_boot(acpi.madt.apic_ids, acpi.madt.cpu_count, hv_options.smp_max);
+
+	log_info("hv: ready cpus=%u free=%llu MiB", cpu_count(),
+		 (unsigned long long)(pmm_free_bytes() >> 20));
+	if (hv_options.idle == IDLE_POWEROFF)
+		power_off();
+	cpu_idle();
 }

@@ -1,0 +1,194 @@
+/* Multiboot2 boot information parser. The block comes from the loader, so
+ * every size is checked against the block before anything is read. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "boot/mb2_info.h"
+#include "boot/multiboot2.h"
+
+#define RSDP_REVISION_OFFSET	15
+
+/* Tags that may appear once: two memory maps or command lines are ambiguous. */
+#define ONCE_TAGS ((1u << MB2_TAG_CMDLINE) | (1u << MB2_TAG_LOADER_NAME) | \
+		   (1u << MB2_TAG_MMAP) | (1u << MB2_TAG_ACPI_OLD) | \
+		   (1u << MB2_TAG_ACPI_NEW))
+
+/* Smallest size of each tag this parser reads; strings need at least a NUL. */
+static const uint32_t min_tag_size[] = {
+	[MB2_TAG_CMDLINE] = sizeof(struct mb2_tag_string) + 1,
+	[MB2_TAG_LOADER_NAME] = sizeof(struct mb2_tag_string) + 1,
+	[MB2_TAG_MODULE] = sizeof(struct mb2_tag_module) + 1,
+	[MB2_TAG_MMAP] = sizeof(struct mb2_tag_mmap),
+	[MB2_TAG_ACPI_OLD] = sizeof(struct mb2_tag_rsdp) + BOOT_RSDP_V1_LEN,
+	[MB2_TAG_ACPI_NEW] = sizeof(struct mb2_tag_rsdp) + BOOT_RSDP_MAX,
+};
+
+/* Format the reason into err and return -1. */
+static __printf(3, 4) int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+size_t mb2_info_size(const void *info)
+{
+	return ((const struct mb2_info_header *)info)->total_size;
+}
+
+/* The string of `len` bytes at s if a NUL ends it within those bytes, else NULL. */
+static const char *bounded_string(const char *s, size_t len)
+{
+	return memchr(s, '\0', len) ? s : NULL;
+}
+
+/* Copy the (only) memory map tag's entries to out->mem. */
+static int parse_mmap(const struct mb2_tag_mmap *mmap, struct boot_info *out,
+		      char *err, size_t errlen)
+{
+	size_t bytes = mmap->tag.size - sizeof(*mmap);
+	const uint8_t *entries = (const uint8_t *)(mmap + 1);
+	size_t count, i;
+
+	if (mmap->entry_size < sizeof(struct mb2_mmap_entry) ||
+	    !IS_ALIGNED(mmap->entry_size, 8))
+		return fail(err, errlen, "multiboot2: memory map entry size %u invalid",
+			    mmap->entry_size);
+	if (bytes % mmap->entry_size)
+		return fail(err, errlen, "multiboot2: memory map of %zu bytes is not a whole number of %u-byte entries",
+			    bytes, mmap->entry_size);
+	count = bytes / mmap->entry_size;
+	if (count > BOOT_MAX_MEMMAP)
+		return fail(err, errlen, "multiboot2: memory map has %zu entries, at most %d supported",
+			    count, BOOT_MAX_MEMMAP);
+	for (i = 0; i < count; i++) {
+		const struct mb2_mmap_entry *e =
+			(const void *)(entries + i * mmap->entry_size);
+
+		if (e->length > UINT64_MAX - e->base_addr)
+			return fail(err, errlen, "multiboot2: memory map entry %zu (0x%llx + 0x%llx) wraps around",
+				    i, (unsigned long long)e->base_addr,
+				    (unsigned long long)e->length);
+		out->mem[i].base = e->base_addr;
+		out->mem[i].length = e->length;
+		out->mem[i].type = e->type;
+	}
+	out->mem_count = count;
+	return 0;
+}
+
+/* Record one module tag in out->modules. */
+static int parse_module(const struct mb2_tag_module *mod, struct boot_info *out,
+			char *err, size_t errlen)
+{
+	struct boot_module *m;
+	const char *string = bounded_string(mod->string, mod->tag.size - sizeof(*mod));
+
+	if (!string)
+		return fail(err, errlen, "multiboot2: module %zu string is not NUL-terminated",
+			    out->module_count);
+	if (mod->mod_start >= mod->mod_end)
+		return fail(err, errlen, "multiboot2: module %zu range 0x%x-0x%x is empty or reversed",
+			    out->module_count, mod->mod_start, mod->mod_end);
+	if (out->module_count == BOOT_MAX_MODULES)
+		return fail(err, errlen, "multiboot2: more than %d modules",
+			    BOOT_MAX_MODULES);
+	m = &out->modules[out->module_count++];
+	m->start = mod->mod_start;
+	m->end = mod->mod_end;
+	m->string = string;
+	return 0;
+}
+
+/* Copy an RSDP tag's bytes; the ACPI 2.0 copy wins over the 1.0 one. */
+static void copy_rsdp(const struct mb2_tag_rsdp *tag, struct boot_info *out)
+{
+	size_t len = MIN(tag->tag.size - sizeof(*tag), sizeof(out->rsdp));
+
+	memcpy(out->rsdp, tag->rsdp, len);
+	out->rsdp_len = len;
+	out->rsdp_revision = out->rsdp[RSDP_REVISION_OFFSET];
+}
+
+/* Check and record one tag (not the end tag); `seen` tracks tag types. */
+static int parse_tag(const struct mb2_tag *tag, struct boot_info *out,
+		     uint32_t *seen, char *err, size_t errlen)
+{
+	const struct mb2_tag_string *str = (const void *)tag;
+	size_t payload = tag->size - sizeof(*tag);
+	uint32_t bit = tag->type < 32 ? 1u << tag->type : 0;
+
+	if (tag->type < ARRAY_SIZE(min_tag_size) && tag->size < min_tag_size[tag->type])
+		return fail(err, errlen, "multiboot2: tag type %u has size %u, below its minimum %u",
+			    tag->type, tag->size, min_tag_size[tag->type]);
+	if (*seen & bit & ONCE_TAGS)
+		return fail(err, errlen, "multiboot2: tag type %u appears twice", tag->type);
+	*seen |= bit;
+
+	switch (tag->type) {
+	case MB2_TAG_CMDLINE:
+		out->cmdline = bounded_string(str->string, payload);
+		if (!out->cmdline)
+			return fail(err, errlen, "multiboot2: command line is not NUL-terminated");
+		return 0;
+	case MB2_TAG_LOADER_NAME:
+		out->loader_name = bounded_string(str->string, payload);
+		if (!out->loader_name)
+			return fail(err, errlen, "multiboot2: loader name is not NUL-terminated");
+		return 0;
+	case MB2_TAG_MODULE:
+		return parse_module((const void *)tag, out, err, errlen);
+	case MB2_TAG_MMAP:
+		return parse_mmap((const void *)tag, out, err, errlen);
+	case MB2_TAG_ACPI_OLD:
+		if (!(*seen & (1u << MB2_TAG_ACPI_NEW)))
+			copy_rsdp((const void *)tag, out);
+		return 0;
+	case MB2_TAG_ACPI_NEW:
+		copy_rsdp((const void *)tag, out);
+		return 0;
+	default:	/* ELF sections, EFI, framebuffer, ...: not needed */
+		return 0;
+	}
+}
+
+int mb2_parse(const void *info, struct boot_info *out, char *err, size_t errlen)
+{
+	const uint8_t *block = info;
+	const struct mb2_tag *tag;
+	uint32_t seen = 0;
+	uint64_t total, offset;
+
+	memset(out, 0, sizeof(*out));
+	out->cmdline = "";
+	if (!info || !IS_ALIGNED((uintptr_t)info, MB2_TAG_ALIGN))
+		return fail(err, errlen, "multiboot2: info block at %p is not 8-byte aligned", info);
+	total = mb2_info_size(info);
+	if (total < sizeof(struct mb2_info_header) + sizeof(struct mb2_tag))
+		return fail(err, errlen, "multiboot2: info block size %llu is too small",
+			    (unsigned long long)total);
+	out->info_start = (uintptr_t)info;
+	out->info_end = out->info_start + total;
+
+	for (offset = sizeof(struct mb2_info_header);;
+	     offset += ALIGN_UP(tag->size, MB2_TAG_ALIGN)) {
+		if (offset + sizeof(*tag) > total)
+			return fail(err, errlen, "multiboot2: no end tag within the %llu-byte info block",
+				    (unsigned long long)total);
+		tag = (const void *)(block + offset);
+		if (tag->size < sizeof(*tag) || tag->size > total - offset)
+			return fail(err, errlen, "multiboot2: tag type %u at offset %llu has size %u outside the block",
+				    tag->type, (unsigned long long)offset, tag->size);
+		if (tag->type == MB2_TAG_END)
+			break;
+		if (parse_tag(tag, out, &seen, err, errlen))
+			return -1;
+	}
+	if (!(seen & (1u << MB2_TAG_MMAP)))
+		return fail(err, errlen, "multiboot2: the loader gave no memory map");
+	return 0;
+}

@@ -1,0 +1,45 @@
+/* What the hypervisor takes from the multiboot2 boot information block: a
+ * validated, bounded summary, so nothing later walks the loader's tags. */
+#pragma once
+
+#include "hv/compiler.h"
+
+#define BOOT_MAX_MEMMAP		128
+#define BOOT_MAX_MODULES	32
+#define BOOT_RSDP_V1_LEN	20	/* ACPI 1.0 RSDP size */
+#define BOOT_RSDP_MAX		36	/* ACPI 2.0+ RSDP size */
+
+struct boot_mem_region {
+	uint64_t base;
+	uint64_t length;
+	uint32_t type;		/* MB2_MEMORY_* */
+};
+
+struct boot_module {
+	uint64_t start;
+	uint64_t end;		/* first byte past the module */
+	const char *string;	/* the module2 line's arguments, inside the info block */
+};
+
+struct boot_info {
+	uint64_t info_start;	/* the info block itself: keep it out of the allocator */
+	uint64_t info_end;
+	const char *cmdline;	/* inside the info block; "" when the loader gave none */
+	const char *loader_name;	/* NULL when absent */
+	size_t mem_count;
+	struct boot_mem_region mem[BOOT_MAX_MEMMAP];
+	size_t module_count;
+	struct boot_module modules[BOOT_MAX_MODULES];
+	size_t rsdp_len;	/* 0: the loader found no RSDP */
+	uint8_t rsdp_revision;	/* the RSDP's revision byte: 0 ACPI 1.0, 2+ has an XSDT */
+	uint8_t rsdp[BOOT_RSDP_MAX];	/* a copy; ACPI 2.0 tag preferred over 1.0 */
+};
+
+/* Size in bytes of the boot information block at `info` (reads only its
+ * first 8 bytes), so the caller can check the whole block is accessible. */
+size_t mb2_info_size(const void *info);
+
+/* Validate the boot information block at `info` (8-byte aligned) and fill
+ * `out`. Returns 0, or -1 with a reason in `err` when the block is malformed
+ * or has no memory map. Never reads outside the block's total_size. */
+int mb2_parse(const void *info, struct boot_info *out, char *err, size_t errlen);

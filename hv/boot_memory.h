@@ -1,0 +1,15 @@
+/* What the multiboot2 memory map and modules mean for the hypervisor's own
+ * memory: the inputs of pmm_early_init(), and which ranges are mapped. */
+#pragma once
+
+#include "boot/mb2_info.h"
+#include "mm/pmm.h"
+
+/* Fill `boot` (whose arrays live in static storage) from `info`: every
+ * memory-map range, the usable ones, and the modules and the info block
+ * as reserved ranges. */
+void boot_memory_map(const struct boot_info *info, struct pmm_boot_map *boot);
+
+/* The physical range [pa, pa + len) if one memory-map range holds it all
+ * (so the hypervisor maps it), else NULL. Shaped as acpi_map_fn. */
+const void *boot_memory_access(uint64_t pa, size_t len, void *boot_info);

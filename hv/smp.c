@@ -1,0 +1,200 @@
+/* Multiprocessor bring-up. The boot CPU copies the trampoline to its low
+ * page once, then for each AP in turn: allocates the AP's per-CPU block and
+ * stack, writes them into the trampoline's parameters, sends INIT, SIPI,
+ * SIPI (Intel SDM "MP initialization") and waits for the AP to report. */
+#include <malloc.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot/ap_trampoline.h"
+#include "boot/gdt.h"
+#include "boot/idt.h"
+#include "drivers/lapic.h"
+#include "drivers/tsc.h"
+#include "hv/log.h"
+#include "hv/percpu.h"
+#include "hv/smp.h"
+#include "hv/smp_select.h"
+#include "hv/spinlock.h"
+#include "x86/insn.h"
+
+#define INIT_SETTLE_US		10000	/* INIT to the first SIPI */
+#define SIPI_RETRY_US		200	/* first SIPI to the second */
+/* From the second SIPI to the AP's report. An AP needs well under 1 ms on
+ * hardware; Bochs at 4 MIPS needs a few ms. Generous: a CPU that fails is
+ * rare and a false failure loses a CPU. */
+#define AP_REPORT_TIMEOUT_US	1000000
+#define AP_STACK_ALIGN		16	/* the SysV ABI's */
+
+/* How far the AP being started has got. It moves STARTING -> ARRIVED once
+ * its initialisation is done; the BSP moves STARTING -> ABANDONED when it
+ * stops waiting. Exactly one move succeeds, so an AP that reports just
+ * after the BSP gave up never comes online behind its back. */
+enum ap_state { AP_STARTING, AP_ARRIVED, AP_ABANDONED };
+static int ap_state;
+
+static bool ap_state_move(int from, int to)
+{
+	return __atomic_compare_exchange_n(&ap_state, &from, to, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+/* Spin until the AP being started leaves AP_STARTING or `us` microseconds
+ * pass; returns whether it left. */
+static bool ap_wait(uint64_t us)
+{
+	uint64_t deadline = tsc_us_since_boot() + us;
+
+	while (__atomic_load_n(&ap_state, __ATOMIC_ACQUIRE) == AP_STARTING) {
+		if (tsc_us_since_boot() >= deadline)
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
+
+static void delay_us(uint64_t us)
+{
+	uint64_t deadline = tsc_us_since_boot() + us;
+
+	while (tsc_us_since_boot() < deadline)
+		cpu_relax();
+}
+
+/* The APIC raises the spurious vector for an interrupt that vanished before
+ * delivery; it sets no in-service bit, so there is nothing to acknowledge. */
+static void spurious_interrupt(struct trap_frame *tf)
+{
+}
+
+/* Count the running CPU online and say so: the same line for every CPU.
+ * The line comes first so that it precedes anything the BSP logs after
+ * seeing this CPU online. */
+static void cpu_come_online(struct percpu *pc)
+{
+	pc->apic_id = lapic_id();
+	log_info("cpu%u: online apic=%u", pc->id, pc->apic_id);
+	percpu_set_online(pc);
+}
+
+void smp_init_bsp(void)
+{
+	int err = idt_set_handler(LAPIC_SPURIOUS_VECTOR, spurious_interrupt);
+
+	if (err)
+		panic("smp: cannot route the APIC spurious vector %#x: %d",
+		      LAPIC_SPURIOUS_VECTOR, err);
+	lapic_init();
+	cpu_come_online(this_cpu());
+}
+
+__noreturn void ap_main(struct percpu *pc)
+{
+	cpu_tables_load(pc);
+	percpu_activate(pc);
+	lapic_init();
+	if (!ap_state_move(AP_STARTING, AP_ARRIVED))
+		cpu_halt_forever();	/* the BSP gave up on this CPU: stay out */
+	cpu_come_online(pc);
+	cpu_idle();
+}
+
+__noreturn void cpu_idle(void)
+{
+	sti();
+	for (;;)
+		hlt();
+}
+
+/* The parameter block inside the copy of the trampoline. */
+static struct ap_boot_params *trampoline_params(void)
+{
+	uintptr_t offset = (uintptr_t)&ap_trampoline_params - (uintptr_t)ap_trampoline_start;
+
+	return (struct ap_boot_params *)(AP_TRAMPOLINE_PA + offset);
+}
+
+/* A zeroed per-CPU block for CPU `id` with its own stack, or NULL. */
+static struct percpu *ap_percpu_alloc(unsigned id)
+{
+	struct percpu *pc = memalign(_Alignof(struct percpu), sizeof(*pc));
+	void *stack = memalign(AP_STACK_ALIGN, PERCPU_STACK_SIZE);
+
+	if (!pc || !stack) {
+		free(pc);
+		free(stack);
+		return NULL;
+	}
+	memset(pc, 0, sizeof(*pc));
+	pc->id = id;
+	pc->stack_top = (uintptr_t)stack + PERCPU_STACK_SIZE;
+	return pc;
+}
+
+/* INIT, wait, SIPI, and a second SIPI unless the AP has reported already;
+ * returns whether it reported in time. */
+static bool ap_kick(uint32_t apic_id)
+{
+	if (!lapic_send_init(apic_id))
+		return false;
+	delay_us(INIT_SETTLE_US);
+	if (!lapic_send_sipi(apic_id, AP_TRAMPOLINE_SIPI_PAGE))
+		return false;
+	if (ap_wait(SIPI_RETRY_US))
+		return true;
+	if (!lapic_send_sipi(apic_id, AP_TRAMPOLINE_SIPI_PAGE))
+		return false;
+	return ap_wait(AP_REPORT_TIMEOUT_US);
+}
+
+/* Start the AP `apic_id` as CPU `id` on the page tables `final_cr3` and
+ * wait until it is online. Returns whether it came online. */
+static bool ap_start(uint32_t apic_id, unsigned id, uint64_t final_cr3)
+{
+	struct ap_boot_params *params = trampoline_params();
+	struct percpu *pc = ap_percpu_alloc(id);
+
+	if (!pc) {
+		log_warn("smp: no memory for cpu%u (APIC ID %u); not started", id, apic_id);
+		return false;
+	}
+	params->final_cr3 = final_cr3;
+	params->stack_top = pc->stack_top;
+	params->percpu = (uintptr_t)pc;
+	__atomic_store_n(&ap_state, AP_STARTING, __ATOMIC_RELEASE);
+
+	if (!ap_kick(apic_id) && ap_state_move(AP_STARTING, AP_ABANDONED)) {
+		/* INIT stops it wherever it is. Its block and stack stay
+		 * allocated: INIT lands asynchronously, and the CPU may have
+		 * run on them until then. */
+		lapic_send_init(apic_id);
+		log_warn("smp: cpu%u (APIC ID %u) did not report within %u ms; continuing without it",
+			 id, apic_id, (SIPI_RETRY_US + AP_REPORT_TIMEOUT_US) / 1000);
+		return false;
+	}
+	/* It arrived: it is at most a log line away from being online. */
+	while (!READ_ONCE(pc->online))
+		cpu_relax();
+	percpu_blocks[id] = pc;
+	return true;
+}
+
+unsigned smp_boot(const uint32_t *apic_ids, unsigned n, unsigned max_cpus)
+{
+	uint32_t aps[MAX_CPUS - 1];
+	uint64_t final_cr3 = read_cr3();
+	unsigned count;
+
+	if (!READ_ONCE(tsc_khz))
+		panic("smp: smp_boot() needs tsc_calibrate() first: its timeouts use the TSC");
+	max_cpus = MIN(max_cpus, MAX_CPUS);
+	count = smp_select_aps(apic_ids, n, lapic_id(), lapic_max_apic_id(), aps, ARRAY_SIZE(aps));
+	if (count == 0 || cpu_count() >= max_cpus)
+		return cpu_count();
+
+	memcpy((void *)AP_TRAMPOLINE_PA, ap_trampoline_start,
+	       ap_trampoline_end - ap_trampoline_start);
+	for (unsigned i = 0; i < count && cpu_count() < max_cpus; i++)
+		ap_start(aps[i], cpu_count(), final_cr3);
+	return cpu_count();
+}

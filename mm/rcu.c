@@ -1,0 +1,196 @@
+/* Quiescent-state-based RCU: see mm/rcu.h for the model.
+ *
+ * rcu_gp counts grace periods started. Each CPU publishes in qs_gp either 0
+ * (RCU-idle) or the value of rcu_gp it saw at its last quiescent state. A
+ * grace period `gp` is over once every CPU shows 0 or a value >= gp: that CPU
+ * passed a quiescent state after the period started, so it dropped every
+ * reference taken before. Starting a period is one atomic increment, so
+ * concurrent updaters need no lock. */
+#include "mm/rcu.h"
+
+#include "hv/cpu.h"
+#include "hv/spinlock.h"
+
+struct rcu_cpu {
+	uint64_t qs_gp;			/* 0: idle; else rcu_gp at last QS */
+	unsigned read_depth;		/* rcu_read_lock() nesting */
+	struct spinlock lock;		/* guards the callback queue */
+	struct rcu_head *head;		/* callbacks, oldest first */
+	struct rcu_head **tail;
+	uint64_t queued;		/* callbacks queued so far */
+	uint64_t done;			/* callbacks run so far */
+} __aligned(64);
+
+static uint64_t rcu_gp = 1;
+static struct rcu_cpu rcu_cpus[MAX_CPUS];
+
+static struct rcu_cpu *this_rcu(void)
+{
+	return &rcu_cpus[cpu_id()];
+}
+
+static uint64_t cpu_qs_gp(const struct rcu_cpu *rc)
+{
+	return __atomic_load_n(&rc->qs_gp, __ATOMIC_ACQUIRE);
+}
+
+/* True when grace period `gp` is over for every online CPU. */
+static bool rcu_gp_done(uint64_t gp)
+{
+	unsigned n = cpu_count();
+
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t qs = cpu_qs_gp(&rcu_cpus[i]);
+
+		if (qs && qs < gp - 1)
+			return false;
+	}
+	return true;
+}
+
+/* Start a new grace period after all of this CPU's earlier stores (the
+ * unpublish of what it will free) and return its number. */
+static uint64_t rcu_gp_start(void)
+{
+	return __atomic_add_fetch(&rcu_gp, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Run the callbacks of `rc` whose grace period is over. Others' queues are
+ * only touched by rcu_barrier(). */
+static void rcu_run_ready(struct rcu_cpu *rc)
+{
+	struct rcu_head *ready = NULL, **ready_tail = &ready;
+	uint64_t n = 0;
+
+	spin_lock(&rc->lock);
+	while (rc->head && rcu_gp_done(rc->head->gp)) {
+		*ready_tail = rc->head;
+		ready_tail = &rc->head->next;
+		rc->head = rc->head->next;
+		n++;
+	}
+	if (!rc->head)
+		rc->tail = &rc->head;
+	*ready_tail = NULL;
+	spin_unlock(&rc->lock);
+
+	if (!n)
+		return;
+	while (ready) {
+		struct rcu_head *next = ready->next;
+
+		ready->func(ready);
+		ready = next;
+	}
+	__atomic_fetch_add(&rc->done, n, __ATOMIC_RELEASE);
+}
+
+void rcu_quiescent(void)
+{
+	struct rcu_cpu *rc = this_rcu();
+
+	MM_BUG_ON(rc->read_depth);
+	if (rc->qs_gp)
+		__atomic_store_n(&rc->qs_gp, __atomic_load_n(&rcu_gp, __ATOMIC_ACQUIRE),
+				 __ATOMIC_RELEASE);
+	rcu_run_ready(rc);
+}
+
+void rcu_idle_enter(void)
+{
+	struct rcu_cpu *rc = this_rcu();
+
+	MM_BUG_ON(rc->read_depth);
+	__atomic_store_n(&rc->qs_gp, 0, __ATOMIC_RELEASE);
+	rcu_run_ready(rc);
+}
+
+void rcu_idle_exit(void)
+{
+	struct rcu_cpu *rc = this_rcu();
+
+	/* Sequentially consistent: an updater that starts a grace period must
+	 * either see this CPU non-idle or be seen by its later reads. */
+	__atomic_store_n(&rc->qs_gp, __atomic_load_n(&rcu_gp, __ATOMIC_ACQUIRE),
+			 __ATOMIC_SEQ_CST);
+}
+
+bool rcu_is_idle(void)
+{
+	return !this_rcu()->qs_gp;
+}
+
+/* Spin until grace period `gp` is over. The caller counts as idle while it
+ * waits, so two CPUs waiting at once never wait for each other. */
+static void rcu_wait_gp(uint64_t gp)
+{
+	struct rcu_cpu *rc = this_rcu();
+	uint64_t saved = rc->qs_gp;
+
+	MM_BUG_ON(rc->read_depth);
+	__atomic_store_n(&rc->qs_gp, 0, __ATOMIC_RELEASE);
+	while (!rcu_gp_done(gp))
+		cpu_relax();
+	if (saved)
+		rcu_idle_exit();
+}
+
+void synchronize_rcu(void)
+{
+	rcu_wait_gp(rcu_gp_start());
+}
+
+void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
+{
+	struct rcu_cpu *rc = this_rcu();
+
+	head->func = func;
+	head->next = NULL;
+	head->gp = rcu_gp_start();
+	spin_lock(&rc->lock);
+	if (!rc->tail)
+		rc->tail = &rc->head;
+	*rc->tail = head;
+	rc->tail = &head->next;
+	rc->queued++;
+	spin_unlock(&rc->lock);
+}
+
+void rcu_barrier(void)
+{
+	uint64_t queued[MAX_CPUS];
+	unsigned n = cpu_count();
+
+	for (unsigned i = 0; i < n; i++) {
+		spin_lock(&rcu_cpus[i].lock);
+		queued[i] = rcu_cpus[i].queued;
+		spin_unlock(&rcu_cpus[i].lock);
+	}
+	synchronize_rcu();
+	for (unsigned i = 0; i < n; i++) {
+		rcu_run_ready(&rcu_cpus[i]);
+		while (__atomic_load_n(&rcu_cpus[i].done, __ATOMIC_ACQUIRE) < queued[i])
+			cpu_relax();
+	}
+}
+
+void rcu_read_lock(void)
+{
+	struct rcu_cpu *rc = this_rcu();
+
+	MM_BUG_ON(!rc->qs_gp);
+	rc->read_depth++;
+}
+
+void rcu_read_unlock(void)
+{
+	struct rcu_cpu *rc = this_rcu();
+
+	MM_BUG_ON(!rc->read_depth);
+	rc->read_depth--;
+}
+
+bool rcu_read_lock_held(void)
+{
+	return this_rcu()->read_depth > 0;
+}

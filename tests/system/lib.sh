@@ -1,0 +1,133 @@
+# shellcheck shell=bash
+# Helpers for system tests (sourced by run.sh). A case builds its ISO with
+# make_iso, boots it with run_qemu or run_bochs, then checks the serial log
+# against the console contract; the first failed check ends the case, its
+# reason written to fd 3 for run.sh.
+
+systest_dir=build/systest
+hv_elf=${HV_ELF:-build/hv.elf}
+
+# Point the helpers at case NAME's files. Set here and by run_*: the case's
+# ISO and serial log, the CPUs and MiB the emulator has, its time limit in
+# seconds, whether it had to be stopped.
+begin_case() {
+	iso=$systest_dir/$1.iso
+	log=$systest_dir/$1.log
+	cpus=0 megs=0 time_limit=0 timed_out=0
+}
+
+# End the case as failed with REASON.
+fail() {
+	echo "$*" >&3
+	exit 1
+}
+
+# Build the case's ISO: the hypervisor with CMDLINE, then guest modules as
+# tools/mkiso.sh takes them (FILE "MODULE ARGS" pairs).
+make_iso() {
+	tools/mkiso.sh "$iso" "$hv_elf" "$@" || fail "cannot build the ISO"
+}
+
+# Run COMMAND... with no input under time_limit; note if it had to be stopped.
+run_limited() {
+	local status=0
+	timeout -k 5 "$time_limit" "$@" </dev/null || status=$?
+	timed_out=$((status == 124 || status == 137))
+}
+
+# Boot the ISO in QEMU with CPUS CPUs and MEGS MiB (then any extra QEMU args).
+run_qemu() {
+	cpus=$1 megs=$2 time_limit=60
+	shift 2
+	run_limited tools/qemu.sh "$iso" -smp "$cpus" -m "$megs" "$@" >"$log"
+}
+
+# Boot the ISO in Bochs as CPU MODEL with CPUS CPUs and MEGS MiB.
+run_bochs() {
+	cpus=$2 megs=$3 time_limit=120
+	run_limited tools/bochs.sh "$iso" "$log" "$1" "$cpus" "$megs"
+}
+
+# The serial log as plain lines: no carriage returns, no terminal escapes.
+console() {
+	sed -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$log"
+}
+
+# Print the first console line matching extended regex PATTERN (none: nothing).
+find_line() {
+	console | grep -a -m1 -E -- "$1" || true
+}
+
+# Print how many console lines match extended regex PATTERN.
+count_lines() {
+	console | grep -a -c -E -- "$1" || true
+}
+
+# Fail unless a console line matches extended regex PATTERN.
+expect_line() {
+	[[ -n $(find_line "$1") ]] || fail "no line matching \"$1\""
+}
+
+# Fail if a console line matches extended regex PATTERN; the reason quotes it.
+expect_no_line() {
+	local line
+	line=$(find_line "$1")
+	[[ -z $line ]] || fail "unexpected line: $line"
+}
+
+# Fail unless exactly N console lines match extended regex PATTERN.
+expect_count() {
+	local seen
+	seen=$(count_lines "$1")
+	((seen == $2)) || fail "$seen lines matching \"$1\", expected $2"
+}
+
+# Fail unless the emulator stopped by itself, having printed `hv: poweroff`.
+expect_poweroff() {
+	((!timed_out)) || fail "hung: still running after ${time_limit} s"
+	[[ -n $(find_line 'hv: poweroff') ]] ||
+		fail "emulator stopped without 'hv: poweroff' (reset or triple fault?)"
+}
+
+# Fail unless the mem line shows usable memory at most 16 MiB below the
+# emulator's and free memory below that.
+expect_mem() {
+	local usable free
+	[[ $(find_line 'mem: usable=') =~ mem:\ usable=([0-9]+)\ MiB\ free=([0-9]+)\ MiB ]] ||
+		fail "no 'mem: usable=U MiB free=F MiB' line"
+	usable=${BASH_REMATCH[1]} free=${BASH_REMATCH[2]}
+	((usable <= megs && usable >= megs - 16)) ||
+		fail "usable=$usable MiB, expected $((megs - 16))..$megs"
+	((free < usable)) || fail "free=$free MiB not below usable=$usable MiB"
+}
+
+# Fail unless the boot reached `hv: ready` with N CPUs, each announced online.
+expect_ready() {
+	local want=$1
+	[[ $(find_line 'hv: ready cpus=') =~ hv:\ ready\ cpus=([0-9]+)\ free=[0-9]+\ MiB ]] ||
+		fail "boot never reached 'hv: ready cpus=N free=M MiB'"
+	((BASH_REMATCH[1] == want)) || fail "ready with cpus=${BASH_REMATCH[1]}, expected $want"
+	expect_count 'cpu[0-9]+: online apic=' "$want"
+}
+
+# Fail unless the boot went as the console contract says, with CPUS CPUs
+# (default: all the emulator's) and no fault, then powered off by itself.
+expect_clean_boot() {
+	expect_no_line 'EXCEPTION|PANIC'
+	expect_poweroff
+	expect_line 'hv: x86-64 micro-hypervisor'
+	expect_mem
+	expect_ready "${1:-$cpus}"
+}
+
+# Show the tail of case NAME's serial log, and where its other output went.
+show_log() {
+	begin_case "$1"
+	echo "    --- $log (last 40 lines) ---"
+	if [[ -s $log ]]; then
+		console | tail -n 40 | cat -v | awk '{ print "    | " $0 }'
+	else
+		echo "    | (nothing)"
+	fi
+	echo "    --- build and emulator messages: $systest_dir/$1.out"
+}

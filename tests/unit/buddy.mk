@@ -1,0 +1,3 @@
+UNIT_TESTS += buddy
+buddy_SRCS := tests/unit/buddy.c mm/buddy.c
+buddy_TSAN := 1

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Boot an ISO in Bochs, COM1 written to SERIAL_OUT and Bochs' own log beside it
+# (SERIAL_OUT without its extension, plus .bochs.log).
+# usage: tools/bochs.sh ISO SERIAL_OUT [CPU_MODEL] [CPU_COUNT] [MEGS]
+# Defaults: corei7_skylake_x (VMX+EPT), 1 CPU, 256 MiB. Bochs always exits with
+# status 1: judge a run by its serial output. Runs may go in parallel: each
+# display takes the next free VNC port from 5900 and never waits for a client.
+set -euo pipefail
+
+usage() {
+	echo "usage: $0 ISO SERIAL_OUT [CPU_MODEL] [CPU_COUNT] [MEGS]" >&2
+	exit 2
+}
+
+(($# >= 2 && $# <= 5)) || usage
+iso=$(realpath "$1")
+serial=$(realpath -m "$2")
+model=${3:-corei7_skylake_x} count=${4:-1} megs=${5:-256}
+[[ -f $iso ]] || usage
+[[ $model =~ ^[a-z0-9_]+$ && $count =~ ^[1-9][0-9]*$ && $megs =~ ^[1-9][0-9]*$ ]] || usage
+# bochsrc splits values on commas and spaces.
+[[ $iso$serial != *[,\ ]* ]] || { echo "$0: paths must not hold commas or spaces" >&2; exit 2; }
+
+conf=$(mktemp -d)
+trap 'rm -rf "$conf"' EXIT
+# The debugger is compiled in: without a `continue` script it stops at a prompt.
+echo continue >"$conf/continue.rc"
+cat >"$conf/bochsrc" <<RC
+megs: $megs
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+display_library: rfb, options="timeout=0"
+cpu: model=$model, count=$count, ips=4000000, reset_on_triple_fault=0, ignore_bad_msrs=0
+ata0-master: type=cdrom, path=$iso, status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev=$serial
+log: ${serial%.*}.bochs.log
+panic: action=fatal
+error: action=report
+info: action=report
+debug: action=ignore
+clock: sync=none, time0=local
+speaker: enabled=0
+sound: driver=dummy
+RC
+bochs-bin -q -f "$conf/bochsrc" -rc "$conf/continue.rc" </dev/null

@@ -1,0 +1,25 @@
+#!/bin/bash
+# Check that the Debian packages the build and the tests need are installed;
+# install the missing ones when run as root, else print the command to run.
+set -euo pipefail
+
+PACKAGES="gcc binutils make grub-pc-bin grub-common xorriso mtools
+	qemu-system-x86 bochs bochsbios vgabios newlib-source libcmocka-dev
+	xz-utils"
+
+missing=()
+for pkg in $PACKAGES; do
+	dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null | grep -q '^ii' ||
+		missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+install=(apt-get install -y --no-install-recommends "${missing[@]}")
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages: ${missing[*]}" >&2
+	echo "deps: install them with: sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive ${install[*]}" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}"
+apt-get update -q
+DEBIAN_FRONTEND=noninteractive "${install[@]}"

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Boot an ISO in QEMU (TCG with SVM and NPT), serial console on stdin/stdout.
+# usage: tools/qemu.sh ISO [extra qemu args]...
+# QEMU_CPU, QEMU_SMP and QEMU_MEM (MiB) override the defaults; so do later
+# -cpu/-smp/-m arguments. Exit status: 0 after an ACPI power-off or a triple
+# fault, (value << 1) | 1 after `outb(0xf4, value)` (isa-debug-exit).
+set -euo pipefail
+
+if (($# < 1)); then
+	echo "usage: $0 ISO [extra qemu args]..." >&2
+	exit 2
+fi
+iso=$1
+shift
+if [[ ! -f $iso ]]; then
+	echo "$0: no such ISO: $iso" >&2
+	exit 2
+fi
+
+# mon:stdio keeps QEMU's Ctrl-A escapes on the serial console.
+if [[ -t 0 ]]; then
+	echo "qemu: serial console on this terminal; Ctrl-A X quits, Ctrl-A H helps" >&2
+fi
+exec qemu-system-x86_64 -accel tcg -cpu "${QEMU_CPU:-qemu64,+svm,+npt}" \
+	-smp "${QEMU_SMP:-1}" -m "${QEMU_MEM:-256}" \
+	-display none -monitor none -serial mon:stdio -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-cdrom "$iso" -boot d "$@"
