@@ -58,13 +58,19 @@ tramp_pm32:
 
 	.code64
 tramp_lm64:
-	/* Read everything from this page now: the final tables need not map it
-	 * executable, nor the stack or percpu block below 4 GiB. */
+	/* Take this AP's percpu block. None left means this CPU woke up
+	 * late from a start the BSP abandoned: stay out of the way. */
+	xorl	%edi, %edi
+	xchgq	%rdi, TRAMP_PA(ap_trampoline_params) + AP_PARAM_PERCPU
+	testq	%rdi, %rdi
+	jz	tramp_halt
 	movq	TRAMP_PA(ap_trampoline_params) + AP_PARAM_FINAL_CR3, %rax
-	movq	TRAMP_PA(ap_trampoline_params) + AP_PARAM_STACK_TOP, %rsp
-	movq	TRAMP_PA(ap_trampoline_params) + AP_PARAM_PERCPU, %rdi
 	movq	$ap_entry64, %rdx
 	jmp	*%rdx
+tramp_halt:
+	cli
+	hlt
+	jmp	tramp_halt
 
 	.balign 8
 tramp_gdt:
@@ -84,13 +90,14 @@ ap_trampoline_params:
 	.globl ap_trampoline_end
 ap_trampoline_end:
 
-/* In the image, on the early tables: rax = final CR3, rsp = the AP's stack
- * top (not touched until the final tables are loaded: it may lie above the
- * 4 GiB the early tables map), rdi = the AP's struct percpu. */
+/* In the image, on the early tables: rax = final CR3, rdi = the AP's
+ * struct percpu. The block and its stack may lie above the 4 GiB the early
+ * tables map: they are touched only after the final tables are loaded. */
 	.text
 	.code64
 ap_entry64:
 	movq	%rax, %cr3
+	movq	AP_PERCPU_STACK_TOP(%rdi), %rsp
 	xorl	%ebp, %ebp
 	call	ap_main
 	ud2

@@ -81,3 +81,11 @@ uint64_t tsc_us_since_boot(void)
 
 	return khz ? (rdtsc() - tsc_zero) * 1000 / khz : 0;
 }
+
+void tsc_delay_us(uint64_t us)
+{
+	uint64_t deadline = tsc_us_since_boot() + us;
+
+	while (tsc_us_since_boot() < deadline)
+		__asm__ volatile("pause");
+}

@@ -11,3 +11,6 @@ void tsc_calibrate(void);
 
 /* Microseconds since tsc_calibrate(); 0 before it. */
 uint64_t tsc_us_since_boot(void);
+
+/* Spin for at least `us` microseconds. */
+void tsc_delay_us(uint64_t us);

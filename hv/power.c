@@ -36,7 +36,6 @@ void power_init(uint16_t pm1a_cnt_port, uint8_t slp_typ_s5)
 
 __noreturn void power_off(void)
 {
-	uint64_t deadline;
 	uint16_t cnt;
 
 	cli();
@@ -48,9 +47,7 @@ __noreturn void power_off(void)
 	/* Keep the register's other bits (SCI_EN among them). */
 	cnt = inw(pm1a_cnt) & ~(PM1_SLP_TYP_MASK | PM1_SLP_EN);
 	outw(pm1a_cnt, cnt | s5_slp_typ << PM1_SLP_TYP_SHIFT | PM1_SLP_EN);
-	deadline = tsc_us_since_boot() + POWER_OFF_WAIT_US;
-	while (tsc_us_since_boot() < deadline)
-		cpu_relax();
+	tsc_delay_us(POWER_OFF_WAIT_US);
 	log_error("hv: poweroff: still running %u ms after writing port %#x; halting",
 		  POWER_OFF_WAIT_US / 1000, pm1a_cnt);
 	cpu_halt_forever();

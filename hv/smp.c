@@ -1,7 +1,8 @@
 /* Multiprocessor bring-up. The boot CPU copies the trampoline to its low
  * page once, then for each AP in turn: allocates the AP's per-CPU block and
- * stack, writes them into the trampoline's parameters, sends INIT, SIPI,
- * SIPI (Intel SDM "MP initialization") and waits for the AP to report. */
+ * stack, hands the block over through the trampoline's parameters, sends
+ * INIT, SIPI, SIPI (Intel SDM "MP initialization") and waits for the AP to
+ * report. */
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,39 +27,31 @@
 #define AP_REPORT_TIMEOUT_US	1000000
 #define AP_STACK_ALIGN		16	/* the SysV ABI's */
 
-/* How far the AP being started has got. It moves STARTING -> ARRIVED once
- * its initialisation is done; the BSP moves STARTING -> ABANDONED when it
- * stops waiting. Exactly one move succeeds, so an AP that reports just
- * after the BSP gave up never comes online behind its back. */
-enum ap_state { AP_STARTING, AP_ARRIVED, AP_ABANDONED };
-static int ap_state;
+/* The block of the AP being started, until the start ends: the AP ends it
+ * by reporting, the BSP by giving up. Both clear it with a compare-and-swap,
+ * so exactly one wins, and a CPU that wakes late from an abandoned start
+ * (its block no longer current) never comes online behind the BSP's back. */
+static struct percpu *ap_starting;
 
-static bool ap_state_move(int from, int to)
+/* End the start of `pc`; returns false if it had ended already. */
+static bool ap_start_end(struct percpu *pc)
 {
-	return __atomic_compare_exchange_n(&ap_state, &from, to, false,
+	return __atomic_compare_exchange_n(&ap_starting, &pc, NULL, false,
 					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
-/* Spin until the AP being started leaves AP_STARTING or `us` microseconds
- * pass; returns whether it left. */
-static bool ap_wait(uint64_t us)
+/* Spin until the start of `pc` ends or `us` microseconds pass; returns
+ * whether it ended. */
+static bool ap_wait(struct percpu *pc, uint64_t us)
 {
 	uint64_t deadline = tsc_us_since_boot() + us;
 
-	while (__atomic_load_n(&ap_state, __ATOMIC_ACQUIRE) == AP_STARTING) {
+	while (__atomic_load_n(&ap_starting, __ATOMIC_ACQUIRE) == pc) {
 		if (tsc_us_since_boot() >= deadline)
 			return false;
 		cpu_relax();
 	}
 	return true;
-}
-
-static void delay_us(uint64_t us)
-{
-	uint64_t deadline = tsc_us_since_boot() + us;
-
-	while (tsc_us_since_boot() < deadline)
-		cpu_relax();
 }
 
 /* The APIC raises the spurious vector for an interrupt that vanished before
@@ -93,8 +86,8 @@ __noreturn void ap_main(struct percpu *pc)
 	cpu_tables_load(pc);
 	percpu_activate(pc);
 	lapic_init();
-	if (!ap_state_move(AP_STARTING, AP_ARRIVED))
-		cpu_halt_forever();	/* the BSP gave up on this CPU: stay out */
+	if (!ap_start_end(pc))
+		cpu_halt_forever();	/* the BSP gave up on this start: stay out */
 	cpu_come_online(pc);
 	cpu_idle();
 }
@@ -131,25 +124,31 @@ static struct percpu *ap_percpu_alloc(unsigned id)
 	return pc;
 }
 
+static void ap_percpu_free(struct percpu *pc)
+{
+	free((void *)(pc->stack_top - PERCPU_STACK_SIZE));
+	free(pc);
+}
+
 /* INIT, wait, SIPI, and a second SIPI unless the AP has reported already;
  * returns whether it reported in time. */
-static bool ap_kick(uint32_t apic_id)
+static bool ap_kick(uint32_t apic_id, struct percpu *pc)
 {
 	if (!lapic_send_init(apic_id))
 		return false;
-	delay_us(INIT_SETTLE_US);
+	tsc_delay_us(INIT_SETTLE_US);
 	if (!lapic_send_sipi(apic_id, AP_TRAMPOLINE_SIPI_PAGE))
 		return false;
-	if (ap_wait(SIPI_RETRY_US))
+	if (ap_wait(pc, SIPI_RETRY_US))
 		return true;
 	if (!lapic_send_sipi(apic_id, AP_TRAMPOLINE_SIPI_PAGE))
 		return false;
-	return ap_wait(AP_REPORT_TIMEOUT_US);
+	return ap_wait(pc, AP_REPORT_TIMEOUT_US);
 }
 
-/* Start the AP `apic_id` as CPU `id` on the page tables `final_cr3` and
- * wait until it is online. Returns whether it came online. */
-static bool ap_start(uint32_t apic_id, unsigned id, uint64_t final_cr3)
+/* Start the AP `apic_id` as CPU `id` and wait until it is online. Returns
+ * whether it came online. */
+static bool ap_start(uint32_t apic_id, unsigned id)
 {
 	struct ap_boot_params *params = trampoline_params();
 	struct percpu *pc = ap_percpu_alloc(id);
@@ -158,21 +157,21 @@ static bool ap_start(uint32_t apic_id, unsigned id, uint64_t final_cr3)
 		log_warn("smp: no memory for cpu%u (APIC ID %u); not started", id, apic_id);
 		return false;
 	}
-	params->final_cr3 = final_cr3;
-	params->stack_top = pc->stack_top;
-	params->percpu = (uintptr_t)pc;
-	__atomic_store_n(&ap_state, AP_STARTING, __ATOMIC_RELEASE);
+	__atomic_store_n(&ap_starting, pc, __ATOMIC_RELEASE);
+	__atomic_store_n(&params->percpu, (uintptr_t)pc, __ATOMIC_RELEASE);
 
-	if (!ap_kick(apic_id) && ap_state_move(AP_STARTING, AP_ABANDONED)) {
-		/* INIT stops it wherever it is. Its block and stack stay
-		 * allocated: INIT lands asynchronously, and the CPU may have
-		 * run on them until then. */
+	if (!ap_kick(apic_id, pc) && ap_start_end(pc)) {
+		/* INIT stops the CPU wherever it is. If it took its block, it
+		 * may have run on it: keep the memory rather than risk a
+		 * use-after-free, since INIT lands asynchronously. */
+		if (__atomic_exchange_n(&params->percpu, 0, __ATOMIC_ACQ_REL))
+			ap_percpu_free(pc);
 		lapic_send_init(apic_id);
 		log_warn("smp: cpu%u (APIC ID %u) did not report within %u ms; continuing without it",
-			 id, apic_id, (SIPI_RETRY_US + AP_REPORT_TIMEOUT_US) / 1000);
+			 id, apic_id, AP_REPORT_TIMEOUT_US / 1000);
 		return false;
 	}
-	/* It arrived: it is at most a log line away from being online. */
+	/* It reported: it is at most a log line away from being online. */
 	while (!READ_ONCE(pc->online))
 		cpu_relax();
 	percpu_blocks[id] = pc;
@@ -182,7 +181,6 @@ static bool ap_start(uint32_t apic_id, unsigned id, uint64_t final_cr3)
 unsigned smp_boot(const uint32_t *apic_ids, unsigned n, unsigned max_cpus)
 {
 	uint32_t aps[MAX_CPUS - 1];
-	uint64_t final_cr3 = read_cr3();
 	unsigned count;
 
 	if (!READ_ONCE(tsc_khz))
@@ -194,7 +192,8 @@ unsigned smp_boot(const uint32_t *apic_ids, unsigned n, unsigned max_cpus)
 
 	memcpy((void *)AP_TRAMPOLINE_PA, ap_trampoline_start,
 	       ap_trampoline_end - ap_trampoline_start);
+	trampoline_params()->final_cr3 = read_cr3();
 	for (unsigned i = 0; i < count && cpu_count() < max_cpus; i++)
-		ap_start(aps[i], cpu_count(), final_cr3);
+		ap_start(aps[i], cpu_count());
 	return cpu_count();
 }

@@ -42,7 +42,7 @@ static bool rcu_gp_done(uint64_t gp)
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t qs = cpu_qs_gp(&rcu_cpus[i]);
 
-		if (qs && qs < gp - 1)
+		if (qs && qs < gp)
 			return false;
 	}
 	return true;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Boot an ISO in Bochs, COM1 written to SERIAL_OUT and Bochs' own log beside it
-# (SERIAL_OUT without its extension, plus .bochs.log).
+# Boot an ISO in Bochs, COM1 written to SERIAL_OUT, and Bochs' config and log
+# beside it (SERIAL_OUT less any .log, plus .bochsrc and .bochs.log).
 # usage: tools/bochs.sh ISO SERIAL_OUT [CPU_MODEL] [CPU_COUNT] [MEGS]
 # Defaults: corei7_skylake_x (VMX+EPT), 1 CPU, 256 MiB. Bochs always exits with
 # status 1: judge a run by its serial output. Runs may go in parallel: each
@@ -21,11 +21,9 @@ model=${3:-corei7_skylake_x} count=${4:-1} megs=${5:-256}
 # bochsrc splits values on commas and spaces.
 [[ $iso$serial != *[,\ ]* ]] || { echo "$0: paths must not hold commas or spaces" >&2; exit 2; }
 
-conf=$(mktemp -d)
-trap 'rm -rf "$conf"' EXIT
-# The debugger is compiled in: without a `continue` script it stops at a prompt.
-echo continue >"$conf/continue.rc"
-cat >"$conf/bochsrc" <<RC
+# The bochsrc stays beside the serial output, to rerun a boot by hand.
+base=${serial%.log}
+cat >"$base.bochsrc" <<RC
 megs: $megs
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
@@ -34,7 +32,7 @@ cpu: model=$model, count=$count, ips=4000000, reset_on_triple_fault=0, ignore_ba
 ata0-master: type=cdrom, path=$iso, status=inserted
 boot: cdrom
 com1: enabled=1, mode=file, dev=$serial
-log: ${serial%.*}.bochs.log
+log: $base.bochs.log
 panic: action=fatal
 error: action=report
 info: action=report
@@ -43,4 +41,5 @@ clock: sync=none, time0=local
 speaker: enabled=0
 sound: driver=dummy
 RC
-bochs-bin -q -f "$conf/bochsrc" -rc "$conf/continue.rc" </dev/null
+# The debugger is compiled in: without a `continue` script it stops at a prompt.
+exec bochs-bin -q -f "$base.bochsrc" -rc <(echo continue) </dev/null

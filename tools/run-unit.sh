@@ -8,7 +8,7 @@ set -uo pipefail
 limit=${UNIT_TIMEOUT:-300}
 passed=0 failed=0
 for bin in "$@"; do
-	output=$(timeout -k 5 "$limit" "$bin" 2>&1)
+	output=$(timeout --foreground -k 5 "$limit" "$bin" 2>&1)
 	status=$?
 	if ((status == 0)); then
 		echo "PASS $bin"

@@ -31,7 +31,7 @@ make_iso() {
 # Run COMMAND... with no input under time_limit; note if it had to be stopped.
 run_limited() {
 	local status=0
-	timeout -k 5 "$time_limit" "$@" </dev/null || status=$?
+	timeout --foreground -k 5 "$time_limit" "$@" </dev/null || status=$?
 	timed_out=$((status == 124 || status == 137))
 }
 
