@@ -4,7 +4,7 @@
 # against the console contract; the first failed check ends the case, its
 # reason written to fd 3 for run.sh.
 
-systest_dir=build/systest
+systest_dir=${SYSTEST_DIR:-build/systest}
 hv_elf=${HV_ELF:-build/hv.elf}
 
 # Point the helpers at case NAME's files. Set here and by run_*: the case's

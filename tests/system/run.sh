@@ -2,7 +2,8 @@
 # Run the system tests: each case tests/system/NAME.sh boots the hypervisor in
 # an emulator and checks its serial console (see docs/testing.md).
 # usage: tests/system/run.sh [NAME]...   (no NAME: every case)
-# HV_ELF picks the hypervisor binary (default build/hv.elf). Logs: build/systest/.
+# HV_ELF picks the hypervisor binary (default build/hv.elf); logs go to
+# SYSTEST_DIR (default build/systest).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/system/lib.sh
