@@ -8,11 +8,15 @@
 #include "drivers/uart16550.h"
 #include "hv/boot_memory.h"
 #include "hv/console.h"
+#include "hv/idle.h"
 #include "hv/log.h"
 #include "hv/options.h"
 #include "hv/percpu.h"
 #include "hv/power.h"
 #include "hv/smp.h"
+#include "hv/vendor.h"
+#include "hv/vm.h"
+#include "hv/vm_sched.h"
 #include "mm/heap.h"
 #include "mm/paging.h"
 #include "mm/pmm.h"
@@ -21,6 +25,8 @@
 
 static struct boot_info boot_info;
 static struct acpi_info acpi;
+static struct vm_config vm_configs[BOOT_MAX_MODULES];
+static struct vm vms[BOOT_MAX_MODULES];
 
 /* Validate and parse the loader's info block, or stop with the reason. */
 static void boot_info_load(uint32_t boot_info_pa)
@@ -80,6 +86,20 @@ static void acpi_init(void)
 		 acpi.fadt.pm1a_cnt_port);
 }
 
+/* Build a VM for every configuration on the module lines; a VM that
+ * cannot be built is kept so that its error is reported when it "runs". */
+static size_t vms_create(void)
+{
+	size_t n;
+
+	if (vm_configs_parse(boot_info.modules, boot_info.module_count, vm_configs,
+			     ARRAY_SIZE(vm_configs), &n))
+		panic("vm: more module lines than VM slots");
+	for (size_t i = 0; i < n; i++)
+		vm_create(&vms[i], &vm_configs[i], &boot_info);
+	return n;
+}
+
 __noreturn void boot_main(uint32_t boot_info_pa);
 
 __noreturn void boot_main(uint32_t boot_info_pa)
@@ -103,10 +123,11 @@ __noreturn void boot_main(uint32_t boot_info_pa)
 	if (hv_options.selftest != SELFTEST_NONE)
 		traps_selftest(selftest_name(hv_options.selftest));
 	smp_boot(acpi.madt.apic_ids, acpi.madt.cpu_count, hv_options.smp_max);
+	vendor_probe();
+	size_t nr_vms = vms_create();
 
 	log_info("hv: ready cpus=%u free=%llu MiB", cpu_count(),
 		 (unsigned long long)(pmm_free_bytes() >> 20));
-	if (hv_options.idle == IDLE_POWEROFF)
-		power_off();
+	vm_sched_start(vms, nr_vms, hv_options.idle == IDLE_POWEROFF);
 	cpu_idle();
 }

@@ -28,9 +28,9 @@ void __malloc_lock(struct _reent *reent)
 
 	/* Only this CPU ever stores its own id here, so the unlocked read
 	 * cannot see it unless this CPU already holds the lock. */
-	if (READ_ONCE(malloc_owner) != cpu) {
+	if (__atomic_load_n(&malloc_owner, __ATOMIC_RELAXED) != cpu) {
 		spin_lock(&malloc_spinlock);
-		WRITE_ONCE(malloc_owner, cpu);
+		__atomic_store_n(&malloc_owner, cpu, __ATOMIC_RELAXED);
 	}
 	malloc_depth++;
 }
@@ -40,10 +40,10 @@ void __malloc_unlock(struct _reent *reent)
 {
 	unsigned cpu = cpu_id();
 
-	if (READ_ONCE(malloc_owner) != cpu)
+	if (__atomic_load_n(&malloc_owner, __ATOMIC_RELAXED) != cpu)
 		panic("malloc lock released by CPU %u, which does not hold it", cpu);
 	if (--malloc_depth == 0) {
-		WRITE_ONCE(malloc_owner, NO_CPU);
+		__atomic_store_n(&malloc_owner, NO_CPU, __ATOMIC_RELAXED);
 		spin_unlock(&malloc_spinlock);
 	}
 }

@@ -13,6 +13,7 @@
 #include "drivers/lapic.h"
 #include "drivers/tsc.h"
 #include "hv/log.h"
+#include "hv/idle.h"
 #include "hv/percpu.h"
 #include "hv/smp.h"
 #include "hv/smp_select.h"
@@ -90,13 +91,6 @@ __noreturn void ap_main(struct percpu *pc)
 		cpu_halt_forever();	/* the BSP gave up on this start: stay out */
 	cpu_come_online(pc);
 	cpu_idle();
-}
-
-__noreturn void cpu_idle(void)
-{
-	sti();
-	for (;;)
-		hlt();
 }
 
 /* The parameter block inside the copy of the trampoline. */

@@ -19,6 +19,3 @@ void smp_init_bsp(void);
  * must map the page at AP_TRAMPOLINE_PA writable) and the heap are up.
  * Overwrites [AP_TRAMPOLINE_PA, +4 KiB). Returns cpu_count(). */
 unsigned smp_boot(const uint32_t *apic_ids, unsigned n, unsigned max_cpus);
-
-/* Idle the running CPU for good: interrupts on, halt until each arrives. */
-__noreturn void cpu_idle(void);

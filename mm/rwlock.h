@@ -16,7 +16,7 @@
 
 struct rwlock {
 	uint32_t state;			/* flag bits above + reader count */
-	uint32_t writer_cpu;		/* valid while RWLOCK_WRITER is set */
+	uint32_t writer;		/* cpu_id() + 1 of the holder, 0: none */
 	uint8_t read_held[MAX_CPUS];	/* per CPU: 1 while it holds read */
 };
 
@@ -27,13 +27,25 @@ static inline uint32_t rwlock_state(const struct rwlock *l)
 	return __atomic_load_n(&l->state, __ATOMIC_ACQUIRE);
 }
 
+/* True when this CPU holds the lock exclusive. */
+static inline bool rwlock_held_write(const struct rwlock *l)
+{
+	return __atomic_load_n(&l->writer, __ATOMIC_RELAXED) == cpu_id() + 1;
+}
+
+/* True when this CPU holds the lock in either mode. */
+static inline bool rwlock_held(const struct rwlock *l)
+{
+	return l->read_held[cpu_id()] || rwlock_held_write(l);
+}
+
 /* Take the lock shared; spins while a writer holds or waits for it. */
 static inline void read_lock(struct rwlock *l)
 {
 	unsigned cpu = cpu_id();
 	uint32_t s;
 
-	MM_BUG_ON(l->read_held[cpu]);
+	MM_BUG_ON(l->read_held[cpu] || rwlock_held_write(l));
 	for (;;) {
 		s = rwlock_state(l);
 		if (!(s & (RWLOCK_WRITER | RWLOCK_WRITER_WAITS))) {
@@ -64,7 +76,7 @@ static inline void write_lock(struct rwlock *l)
 {
 	uint32_t s;
 
-	MM_BUG_ON(l->read_held[cpu_id()]);
+	MM_BUG_ON(rwlock_held(l));
 	for (;;) {
 		s = rwlock_state(l);
 		if (!(s & (RWLOCK_WRITER | RWLOCK_READERS))) {
@@ -78,14 +90,14 @@ static inline void write_lock(struct rwlock *l)
 			__atomic_fetch_or(&l->state, RWLOCK_WRITER_WAITS, __ATOMIC_RELAXED);
 		cpu_relax();
 	}
-	__atomic_store_n(&l->writer_cpu, cpu_id(), __ATOMIC_RELAXED);
+	__atomic_store_n(&l->writer, cpu_id() + 1, __ATOMIC_RELAXED);
 }
 
 /* Drop the exclusive hold; waiting writers re-announce themselves. */
 static inline void write_unlock(struct rwlock *l)
 {
-	MM_BUG_ON(!(rwlock_state(l) & RWLOCK_WRITER) ||
-		  __atomic_load_n(&l->writer_cpu, __ATOMIC_RELAXED) != cpu_id());
+	MM_BUG_ON(!rwlock_held_write(l));
+	__atomic_store_n(&l->writer, 0, __ATOMIC_RELAXED);
 	__atomic_fetch_and(&l->state, ~(RWLOCK_WRITER | RWLOCK_READER_WAITS),
 			   __ATOMIC_RELEASE);
 }
@@ -94,17 +106,4 @@ static inline void write_unlock(struct rwlock *l)
 static inline bool rwlock_contended(const struct rwlock *l)
 {
 	return rwlock_state(l) & (RWLOCK_WRITER_WAITS | RWLOCK_READER_WAITS);
-}
-
-/* True when this CPU holds the lock exclusive. */
-static inline bool rwlock_held_write(const struct rwlock *l)
-{
-	return (rwlock_state(l) & RWLOCK_WRITER) &&
-	       __atomic_load_n(&l->writer_cpu, __ATOMIC_RELAXED) == cpu_id();
-}
-
-/* True when this CPU holds the lock in either mode. */
-static inline bool rwlock_held(const struct rwlock *l)
-{
-	return l->read_held[cpu_id()] || rwlock_held_write(l);
 }

@@ -37,12 +37,6 @@ bool tdp_iter_can_yield(const struct tdp_iter *it);
  * gone, so the next step re-walks from the root at next_gfn. */
 void tdp_iter_yielded(struct tdp_iter *it);
 
-/* Atomic read of one entry; pairs with the release that installed it. */
-static inline uint64_t tdp_read_pte(const uint64_t *ptep)
-{
-	return __atomic_load_n(ptep, __ATOMIC_ACQUIRE);
-}
-
 /* Every entry covering [start, end) at levels >= min_level, pre-order. */
 #define for_each_tdp_pte(it, ops, root, root_level, min_level, start, end)	\
 	for (tdp_iter_start(&(it), ops, root, root_level, min_level, start);	\

@@ -334,24 +334,44 @@ bool tdp_mmu_zap_pt_page(struct tdp_mmu *mmu, uint64_t gfn, int level)
 	return false;
 }
 
-bool tdp_mmu_write_protect_range(struct tdp_mmu *mmu, uint64_t start, uint64_t end)
+void tdp_mmu_write_protect_pte(struct tdp_mmu *mmu, uint64_t *ptep)
 {
 	const struct tdp_pte_ops *ops = mmu->ops;
+	uint64_t pte = tdp_read_pte(ptep);
+
+	mmu_lockdep_assert_held_write(mmu);
+	if (!(ops->perms(pte) & TDP_PERM_WRITE))
+		return;
+	/* Hardware may set accessed/dirty meanwhile: keep those bits. */
+	while (!__atomic_compare_exchange_n(ptep, &pte,
+					    ops->with_perms(pte, ops->perms(pte) & ~TDP_PERM_WRITE),
+					    false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		;
+	mmu->tlb_stale = true;
+}
+
+bool tdp_mmu_recover_huge_pages(struct tdp_mmu *mmu, const struct memslot *slot)
+{
+	mmu_lockdep_assert_held_write(mmu);
+	for (int level = mmu->max_leaf_level; level > 1; level--) {
+		uint64_t n = tdp_level_pages(level);
+
+		for (uint64_t gfn = ALIGN_UP(slot->base_gfn, n);
+		     gfn + n <= slot->base_gfn + slot->npages; gfn += n)
+			if (fault_level(mmu, slot, gfn) == level)
+				tdp_mmu_zap_pt_page(mmu, gfn, level - 1);
+	}
+	return mmu->tlb_stale;
+}
+
+bool tdp_mmu_write_protect_range(struct tdp_mmu *mmu, uint64_t start, uint64_t end)
+{
 	struct tdp_iter it;
 
 	mmu_lockdep_assert_held_write(mmu);
-	for_each_tdp_pte(it, ops, mmu->root, mmu->root_level, 1, start, end) {
-		uint64_t pte = it.old_pte;
-
-		if (!ops->is_leaf(pte, it.level) || !(ops->perms(pte) & TDP_PERM_WRITE))
-			continue;
-		/* Hardware may set accessed/dirty meanwhile: keep those bits. */
-		while (!__atomic_compare_exchange_n(it.ptep, &pte,
-						    ops->with_perms(pte, ops->perms(pte) & ~TDP_PERM_WRITE),
-						    false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
-			;
-		mmu->tlb_stale = true;
-	}
+	for_each_tdp_pte(it, mmu->ops, mmu->root, mmu->root_level, 1, start, end)
+		if (mmu->ops->is_leaf(it.old_pte, it.level))
+			tdp_mmu_write_protect_pte(mmu, it.ptep);
 	return mmu->tlb_stale;
 }
 

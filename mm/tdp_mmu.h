@@ -100,9 +100,18 @@ bool tdp_mmu_zap_leafs(struct tdp_mmu *mmu, uint64_t start, uint64_t end, bool c
  * maps). Returns true if a flush is needed. Write lock held. */
 bool tdp_mmu_zap_pt_page(struct tdp_mmu *mmu, uint64_t gfn, int level);
 
+/* Zap the table pages under `slot`'s frames that may now be mapped huge
+ * (after dirty logging stopped), so faults map them huge again. Returns
+ * true if a flush is needed. Write lock held. */
+bool tdp_mmu_recover_huge_pages(struct tdp_mmu *mmu, const struct memslot *slot);
+
 /* Remove write permission from every leaf mapping a gfn in [start, end).
  * Returns true if a flush is needed. Write lock held. */
 bool tdp_mmu_write_protect_range(struct tdp_mmu *mmu, uint64_t start, uint64_t end);
+
+/* Remove write permission from the present leaf at `ptep` (a TDP or shadow
+ * entry in this MMU's format), keeping hardware-set bits. Write lock held. */
+void tdp_mmu_write_protect_pte(struct tdp_mmu *mmu, uint64_t *ptep);
 
 /* Flush guest TLBs if entries changed since the last flush, then let RCU
  * free the table pages unlinked before it. Write lock held. */

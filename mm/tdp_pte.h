@@ -64,3 +64,9 @@ static inline unsigned tdp_level_index(uint64_t gfn, int level)
 {
 	return (gfn >> ((level - 1) * TDP_LEVEL_BITS)) & (TDP_PT_ENTRIES - 1);
 }
+
+/* Atomic read of one entry; pairs with the release that installed it. */
+static inline uint64_t tdp_read_pte(const uint64_t *ptep)
+{
+	return __atomic_load_n(ptep, __ATOMIC_ACQUIRE);
+}

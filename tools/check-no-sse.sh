@@ -33,7 +33,7 @@ offenders=$(awk '
 	checked && /^ *[0-9a-f]+:\t/ {
 		insn = $0
 		sub(/^ *[0-9a-f]+:\t/, "", insn)
-		sub(/[<#].*/, "", insn)		# symbol annotations, comments
+		sub(/[ \t]*[<#].*/, "", insn)	# symbol annotations, comments
 		split(insn, word, " ")
 		i = 1
 		while (word[i] ~ /^(rep|repz|repnz|repe|repne|lock|data16|addr32|notrack|bnd|cs|ds|es|fs|gs|ss)$/)

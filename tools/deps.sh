@@ -3,7 +3,9 @@
 # install the missing ones when run as root, else print the command to run.
 set -euo pipefail
 
-PACKAGES="gcc binutils make grub-pc-bin grub-common xorriso mtools
+# libc6-dev is only a recommendation of gcc, but the host unit tests and
+# newlib's configure need the host C library's headers and crt files.
+PACKAGES="gcc libc6-dev binutils make grub-pc-bin grub-common xorriso mtools
 	qemu-system-x86 bochs bochsbios vgabios newlib-source libcmocka-dev
 	xz-utils"
 

@@ -1,0 +1,86 @@
+/* The guest MSR policy table. */
+#include "hv/log.h"
+#include "hv/msr.h"
+#include "hv/spinlock.h"
+#include "hv/vcpu.h"
+#include "x86/insn.h"
+#include "x86/regs.h"
+
+#define MSR_TSC			0x00000010
+#define MSR_STAR		0xc0000081
+#define MSR_LSTAR		0xc0000082
+#define MSR_CSTAR		0xc0000083
+#define MSR_SFMASK		0xc0000084
+#define MSR_SYSENTER_CS		0x00000174
+#define MSR_SYSENTER_ESP	0x00000175
+#define MSR_SYSENTER_EIP	0x00000176
+#define APIC_DEFAULT_BASE	0xfee00000ull
+#define APIC_BASE_BSP		(1ull << 8)
+#define APIC_BASE_ENABLE	(1ull << 11)
+#define EFER_GUEST_BITS		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+#define GP_LOG_SLOTS		32
+
+/* Switched by the CPU with the rest of the guest state (VMCB save area /
+ * VMCS guest fields), so direct access cannot reach host values. */
+const uint32_t msr_passthrough[] = {
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR,
+	MSR_SFMASK, MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP, MSR_PAT, 0,
+};
+
+/* Log the first #GP for each MSR only: a guest probing in a loop must not
+ * flood the console. */
+static void msr_log_gp_once(uint32_t msr, bool write)
+{
+	static uint32_t seen[GP_LOG_SLOTS];
+	static unsigned nr_seen;
+	static struct spinlock lock = SPINLOCK_INIT;
+	bool first = true;
+
+	spin_lock(&lock);
+	for (unsigned i = 0; i < nr_seen; i++)
+		first &= seen[i] != msr;
+	if (first && nr_seen < GP_LOG_SLOTS)
+		seen[nr_seen++] = msr;
+	spin_unlock(&lock);
+	if (first)
+		log_info("msr: %s of unsupported MSR %#x by a guest: #GP (logged once)",
+			 write ? "write" : "read", msr);
+}
+
+bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
+{
+	switch (msr) {
+	case MSR_EFER:
+		*value = v->efer;
+		return true;
+	case MSR_TSC:
+		*value = rdtsc();
+		return true;
+	case MSR_APIC_BASE:
+		*value = APIC_DEFAULT_BASE | APIC_BASE_ENABLE | (v->id == 0 ? APIC_BASE_BSP : 0);
+		return true;
+	}
+	msr_log_gp_once(msr, false);
+	return false;
+}
+
+bool msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
+{
+	uint64_t apic_base;
+
+	switch (msr) {
+	case MSR_EFER:
+		if (value & ~EFER_GUEST_BITS)
+			break;
+		v->efer = value;
+		return true;
+	case MSR_APIC_BASE:
+		/* The APIC cannot move or switch mode: accept only its value. */
+		msr_read(v, msr, &apic_base);
+		if (value != apic_base)
+			break;
+		return true;
+	}
+	msr_log_gp_once(msr, true);
+	return false;
+}

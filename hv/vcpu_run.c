@@ -1,0 +1,190 @@
+/* The vCPU run loop: enter the guest, handle the exit, repeat until a
+ * handler stops the VM. Every handler validates what the guest supplied
+ * before it changes any state. */
+#include "hv/cpuid.h"
+#include "hv/hypercall.h"
+#include "hv/log.h"
+#include "hv/msr.h"
+#include "hv/vcpu_run.h"
+#include "hv/vdev.h"
+#include "hv/vendor.h"
+#include "hv/vm.h"
+#include "hv/vm_exit.h"
+#include "mm/rcu.h"
+
+#define VECTOR_UD	6
+#define VECTOR_GP	13
+
+/* Step over the instruction that exited. */
+static void skip_insn(struct vcpu *v, const struct vm_exit *e)
+{
+	v->rip += e->insn_len;
+}
+
+static bool handle_cpuid(struct vcpu *v, const struct vm_exit *e)
+{
+	struct cpuid_regs r = cpuid_guest(v->gprs.rax, v->gprs.rcx, v->id);
+
+	v->gprs.rax = r.eax;
+	v->gprs.rbx = r.ebx;
+	v->gprs.rcx = r.ecx;
+	v->gprs.rdx = r.edx;
+	skip_insn(v, e);
+	return true;
+}
+
+/* IN and OUT to the VM's devices. IN of 4 bytes zero-extends into RAX (as
+ * in 64-bit mode); IN of 1 or 2 bytes keeps RAX's other bytes. */
+static bool handle_io(struct vcpu *v, const struct vm_exit *e)
+{
+	uint64_t mask = e->io.size == 4 ? 0xffffffffull : (1ull << (e->io.size * 8)) - 1;
+	uint32_t value = v->gprs.rax & mask;
+	struct vm *vm = v->vm;
+
+	if (e->io.string) {
+		vm_stop(vm, "string I/O (INS/OUTS) at port %#x is not emulated (rip=%#llx)",
+			e->io.port, (unsigned long long)v->rip);
+		return false;
+	}
+	switch (vdev_io(vm->devices, e->io.port, e->io.size, !e->io.in, &value)) {
+	case VDEV_OK:
+		break;
+	case VDEV_EXIT:
+		vdev_set_exit_status(vm->devices, &vm->exit_status);
+		vm->exited = true;
+		return false;
+	case VDEV_BAD_ACCESS:
+		vm_stop(vm, "bad I/O exit: port %#x size %u", e->io.port, e->io.size);
+		return false;
+	}
+	if (e->io.in)
+		v->gprs.rax = e->io.size == 4 ? value : (v->gprs.rax & ~mask) | value;
+	skip_insn(v, e);
+	return true;
+}
+
+static bool handle_msr(struct vcpu *v, const struct vm_exit *e)
+{
+	uint32_t msr = v->gprs.rcx;
+	uint64_t value = (v->gprs.rdx << 32) | (uint32_t)v->gprs.rax;
+	bool ok;
+
+	if (e->reason == EXIT_MSR_READ) {
+		ok = msr_read(v, msr, &value);
+		if (ok) {
+			v->gprs.rax = (uint32_t)value;
+			v->gprs.rdx = value >> 32;
+		}
+	} else {
+		ok = msr_write(v, msr, value);
+	}
+	if (ok)
+		skip_insn(v, e);
+	else
+		vendor->inject_exception(v, VECTOR_GP, true, 0);
+	return true;
+}
+
+/* A guest access that the TDP tables did not map: map it from the
+ * memslots, or stop the VM if no memory is there. */
+static bool handle_tdp_fault(struct vcpu *v, const struct vm_exit *e)
+{
+	unsigned access = TDP_PERM_READ | (e->fault.write ? TDP_PERM_WRITE : 0) |
+			  (e->fault.fetch ? TDP_PERM_EXEC : 0);
+	const char *what = e->fault.write ? "write" : e->fault.fetch ? "fetch" : "read";
+
+	switch (tdp_mmu_fault(&v->vm->mmu, e->fault.gpa, access)) {
+	case TDP_FAULT_MAPPED:
+	case TDP_FAULT_SPURIOUS:
+	case TDP_FAULT_RETRY:
+		return true;
+	case TDP_FAULT_NO_SLOT:
+		vm_stop(v->vm, "%s at guest-physical %#llx outside guest memory (%llu MiB) at rip=%#llx",
+			what, (unsigned long long)e->fault.gpa,
+			(unsigned long long)(v->vm->ram_bytes >> 20), (unsigned long long)v->rip);
+		return false;
+	case TDP_FAULT_READONLY:
+		vm_stop(v->vm, "%s to read-only guest-physical %#llx at rip=%#llx", what,
+			(unsigned long long)e->fault.gpa, (unsigned long long)v->rip);
+		return false;
+	case TDP_FAULT_NOMEM:
+		vm_stop(v->vm, "out of memory mapping guest-physical %#llx",
+			(unsigned long long)e->fault.gpa);
+		return false;
+	}
+	return false;
+}
+
+/* Handle one exit; false when the VM must stop. */
+static bool handle_exit(struct vcpu *v, const struct vm_exit *e)
+{
+	switch (e->reason) {
+	case EXIT_CPUID:
+		return handle_cpuid(v, e);
+	case EXIT_IO:
+		return handle_io(v, e);
+	case EXIT_MSR_READ:
+	case EXIT_MSR_WRITE:
+		return handle_msr(v, e);
+	case EXIT_HYPERCALL:
+		hypercall_handle(v);
+		skip_insn(v, e);
+		return true;
+	case EXIT_TDP_FAULT:
+		return handle_tdp_fault(v, e);
+	case EXIT_UNDEFINED_INSN:
+		vendor->inject_exception(v, VECTOR_UD, false, 0);
+		return true;
+	case EXIT_INTERRUPT:
+	case EXIT_INTERRUPT_WINDOW:
+		return true;
+	case EXIT_HLT:
+		vm_stop(v->vm, "guest halted at rip=%#llx with no interrupt source to wake it",
+			(unsigned long long)v->rip);
+		return false;
+	case EXIT_TRIPLE_FAULT:
+		vm_stop(v->vm, "triple fault at rip=%#llx", (unsigned long long)v->rip);
+		return false;
+	case EXIT_EXCEPTION:
+		vm_stop(v->vm, "machine check (vector %u) in the guest", e->exception.vector);
+		return false;
+	case EXIT_INIT:
+		vm_stop(v->vm, "INIT signal received");
+		return false;
+	case EXIT_FAILED_ENTRY:
+		vm_stop(v->vm, "VM entry failed: %s", e->failure);
+		return false;
+	case EXIT_UNHANDLED:
+		break;
+	}
+	vm_stop(v->vm, "unhandled %s exit %#llx at rip=%#llx", vendor->name,
+		(unsigned long long)e->vendor_code, (unsigned long long)v->rip);
+	return false;
+}
+
+void vcpu_run(struct vcpu *v)
+{
+	struct vm_exit exit;
+
+	do {
+		rcu_quiescent();
+		vendor->vcpu_run(v, &exit);
+		v->exits++;
+	} while (handle_exit(v, &exit));
+}
+
+void vcpu_dump(struct vcpu *v)
+{
+	const struct vcpu_gprs *g = &v->gprs;
+
+	log_error("  rip=%016llx rflags=%016llx rsp=%016llx exits=%llu",
+		  (unsigned long long)v->rip, (unsigned long long)v->rflags,
+		  (unsigned long long)g->rsp, (unsigned long long)v->exits);
+	log_error("  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx",
+		  (unsigned long long)g->rax, (unsigned long long)g->rbx,
+		  (unsigned long long)g->rcx, (unsigned long long)g->rdx);
+	log_error("  rsi=%016llx rdi=%016llx rbp=%016llx r8=%016llx",
+		  (unsigned long long)g->rsi, (unsigned long long)g->rdi,
+		  (unsigned long long)g->rbp, (unsigned long long)g->r8);
+	vendor->dump_state(v);
+}

@@ -1,0 +1,18 @@
+/* Choosing the vendor code from CPUID: SVM on AMD, VMX on Intel. */
+#include "hv/log.h"
+#include "hv/vendor.h"
+#include "svm/svm.h"
+
+const struct vendor_ops *vendor;
+
+bool vendor_probe(void)
+{
+	if (svm_probe()) {
+		svm_bitmaps_init();
+		vendor = &svm_ops;
+		return true;
+	}
+	log_error("hv: this CPU has no usable hardware virtualization (SVM with NPT); "
+		  "guests cannot run");
+	return false;
+}

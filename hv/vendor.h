@@ -1,0 +1,42 @@
+/* The vendor interface: everything hv/ asks of VMX or SVM goes through
+ * this one table (as Linux KVM's kvm_x86_ops). vmx/ and svm/ each fill one. */
+#pragma once
+
+#include "hv/compiler.h"
+#include "mm/tdp_pte.h"
+
+struct vcpu;
+struct vm_exit;
+struct guest_entry;
+
+struct vendor_ops {
+	const char *name;			/* "svm" or "vmx" */
+	const struct tdp_pte_ops *pte_ops;	/* NPT or EPT entries */
+
+	/* Largest TDP leaf the CPU supports: 3 with 1 GiB pages, else 2. */
+	int (*tdp_max_leaf_level)(void);
+
+	/* Turn virtualization on for the running CPU; 0 or -errno (logged). */
+	int (*cpu_enable)(void);
+	/* Give `v` its control block, in the state `entry` describes, with
+	 * guest-physical memory translated through the table at `tdp_root`.
+	 * 0 or -ENOMEM. */
+	int (*vcpu_create)(struct vcpu *v, const struct guest_entry *entry, uint64_t tdp_root);
+	void (*vcpu_destroy)(struct vcpu *v);
+	/* Enter the guest until the next exit, which is decoded into `exit`.
+	 * v->gprs, v->rip and v->rflags are current before and after. */
+	void (*vcpu_run)(struct vcpu *v, struct vm_exit *exit);
+	/* Deliver exception `vector` (with `error` if `has_error`) at the next entry. */
+	void (*inject_exception)(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
+	/* Drop the guest's cached translations before its next entry. */
+	void (*flush_guest_tlb)(struct vcpu *v);
+	/* Log the control registers and segments (the core logs the GPRs). */
+	void (*dump_state)(struct vcpu *v);
+};
+
+/* The vendor this CPU has, chosen by vendor_probe(); NULL before. */
+extern const struct vendor_ops *vendor;
+
+/* Pick SVM or VMX from CPUID and check the features guests need; false
+ * (with the reason logged) when neither is usable. */
+bool vendor_probe(void);

@@ -1,0 +1,47 @@
+/* Why a vCPU left the guest, decoded by the vendor code into a form the
+ * core handles without knowing VMX from SVM. */
+#pragma once
+
+#include "hv/compiler.h"
+
+enum vm_exit_reason {
+	EXIT_CPUID,
+	EXIT_HLT,
+	EXIT_IO,
+	EXIT_MSR_READ,
+	EXIT_MSR_WRITE,
+	EXIT_HYPERCALL,
+	EXIT_TDP_FAULT,		/* NPT/EPT violation */
+	EXIT_TRIPLE_FAULT,
+	EXIT_EXCEPTION,		/* an intercepted guest exception */
+	EXIT_UNDEFINED_INSN,	/* hidden virtualization instructions: #UD */
+	EXIT_INTERRUPT,		/* a host interrupt arrived: just re-enter */
+	EXIT_INTERRUPT_WINDOW,	/* the guest can take an injected interrupt now */
+	EXIT_INIT,
+	EXIT_FAILED_ENTRY,	/* the CPU refused the guest state */
+	EXIT_UNHANDLED,		/* anything else: stops the VM */
+};
+
+struct vm_exit {
+	enum vm_exit_reason reason;
+	uint64_t vendor_code;		/* raw exit code, for reports */
+	unsigned insn_len;		/* length of the exiting instruction, if known */
+	union {
+		struct {
+			uint16_t port;
+			uint8_t size;		/* 1, 2 or 4 */
+			bool in;
+			bool string;		/* INS/OUTS: not emulated, stops the VM */
+		} io;
+		struct {
+			uint64_t gpa;
+			bool write, fetch;
+		} fault;
+		struct {
+			uint8_t vector;
+			bool has_error;
+			uint32_t error;
+		} exception;
+		char failure[96];		/* EXIT_FAILED_ENTRY: the decoded reason */
+	};
+};

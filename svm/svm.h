@@ -1,0 +1,59 @@
+/* AMD SVM: what the svm/ files share. */
+#pragma once
+
+#include "hv/vcpu.h"
+#include "hv/vendor.h"
+#include "svm/npt_pte.h"
+#include "svm/vmcb.h"
+
+#define MSR_VM_CR		0xc0010114
+#define MSR_VM_HSAVE_PA		0xc0010117
+#define VM_CR_SVMDIS		(1ull << 4)
+
+/* CPUID 0x8000000A EDX */
+#define SVM_FEATURE_NPT		(1u << 0)
+#define SVM_FEATURE_NRIPS	(1u << 3)
+
+struct svm_caps {
+	unsigned nr_asids;
+	bool nrips;			/* the VMCB reports the next RIP */
+};
+extern struct svm_caps svm_caps;
+
+/* Per-vCPU SVM state. */
+struct svm_vcpu {
+	struct vmcb *vmcb;
+	uint32_t asid;
+	uint64_t asid_generation;
+	unsigned asid_cpu;		/* the CPU the ASID belongs to */
+	bool flush_pending;
+};
+
+extern const struct vendor_ops svm_ops;
+
+/* Whether this CPU can run SVM guests with nested paging; logs why not. */
+bool svm_probe(void);
+
+/* EFER.SVME and the host save area on the running CPU. */
+int svm_cpu_enable(void);
+
+/* Physical address of this CPU's VMCB page that holds the host's
+ * VMSAVE state (FS, GS, TR, LDTR and the syscall MSRs). */
+uint64_t svm_host_vmcb_pa(void);
+
+/* Pick the ASID for `sv` on this CPU before VMRUN: keep it while this CPU
+ * has not recycled ASIDs since, else take a fresh one and request a TLB flush. */
+void svm_asid_assign(struct svm_vcpu *sv);
+
+/* Decode the VMCB's exit into the vendor-neutral form. */
+void svm_exit_decode(const struct vmcb *vmcb, struct vm_exit *exit);
+
+/* VMLOAD the guest, VMRUN, VMSAVE the guest, VMLOAD the host (svm_entry.S). */
+void svm_vmrun(uint64_t vmcb_pa, struct vcpu_gprs *gprs, uint64_t host_vmcb_pa);
+
+/* Build the shared I/O and MSR permission maps (once, at probe time). */
+void svm_bitmaps_init(void);
+
+/* Physical addresses of the shared permission maps. */
+uint64_t svm_iopm_pa(void);
+uint64_t svm_msrpm_pa(void);

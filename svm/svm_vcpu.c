@@ -1,0 +1,183 @@
+/* SVM vCPUs: the VMCB's intercepts and initial guest state, VMRUN, event
+ * injection and state dumps. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "hv/guest_load.h"
+#include "hv/log.h"
+#include "hv/vcpu.h"
+#include "hv/vm_exit.h"
+#include "mm/page.h"
+#include "svm/svm.h"
+#include "x86/insn.h"
+#include "x86/regs.h"
+
+#define SEG_CODE32	0xc9b	/* present, DPL 0, exec/read, accessed, 32-bit, 4 KiB granular */
+#define SEG_DATA32	0xc93	/* present, DPL 0, read/write, accessed, 32-bit, 4 KiB granular */
+#define SEG_CODE16	0x09b
+#define SEG_DATA16	0x093
+#define SEG_TSS_BUSY	0x08b
+#define SEG_LDT		0x082
+#define PAT_DEFAULT	0x0007040600070406ull
+#define DR6_DEFAULT	0xffff0ff0ull
+#define DR7_DEFAULT	0x400ull
+#define RFLAGS_FIXED	0x2ull
+
+static struct svm_vcpu *svm_of(struct vcpu *v)
+{
+	return v->vendor;
+}
+
+/* Segment state for the entry modes guests start in. */
+static void svm_set_segments(struct vmcb_save *s, const struct guest_entry *entry)
+{
+	bool real = entry->mode == GUEST_REAL_MODE;
+	struct vmcb_segment code = { .selector = 0x08, .attrib = SEG_CODE32, .limit = 0xffffffff };
+	struct vmcb_segment data = { .selector = 0x10, .attrib = SEG_DATA32, .limit = 0xffffffff };
+
+	if (real) {
+		code = (struct vmcb_segment){ .selector = 0xf000, .attrib = SEG_CODE16,
+					      .limit = 0xffff, .base = 0xf0000 };
+		data = (struct vmcb_segment){ .attrib = SEG_DATA16, .limit = 0xffff };
+	}
+	s->cs = code;
+	s->ds = s->es = s->fs = s->gs = s->ss = data;
+	s->gdtr = (struct vmcb_segment){ .limit = 0xffff };
+	s->idtr = (struct vmcb_segment){ .limit = real ? 0x3ff : 0 };
+	s->ldtr = (struct vmcb_segment){ .attrib = SEG_LDT, .limit = 0xffff };
+	s->tr = (struct vmcb_segment){ .attrib = SEG_TSS_BUSY, .limit = 0xffff };
+}
+
+/* Intercept what the core must see: CPUID, HLT, all I/O and MSRs (through
+ * the permission maps), VMMCALL, shutdown, the SVM instructions (SVM is
+ * hidden from guests), INIT and host interrupts, and machine checks. */
+static void svm_set_intercepts(struct vmcb_control *c)
+{
+	c->intercept_exceptions = 1u << 18;
+	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_SMI |
+			     SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_HLT |
+			     SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR |
+			     SVM_INTERCEPT_SHUTDOWN;
+	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
+			     SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+			     SVM_INTERCEPT_SKINIT;
+	c->iopm_base_pa = svm_iopm_pa();
+	c->msrpm_base_pa = svm_msrpm_pa();
+	c->vintr = SVM_VINTR_MASKING;
+}
+
+static int svm_vcpu_create(struct vcpu *v, const struct guest_entry *entry, uint64_t tdp_root)
+{
+	struct svm_vcpu *sv = calloc(1, sizeof(*sv));
+	struct vmcb *vmcb = page_alloc_zeroed();
+
+	if (!sv || !vmcb) {
+		free(sv);
+		if (vmcb)
+			page_free(vmcb);
+		return -ENOMEM;
+	}
+	sv->vmcb = vmcb;
+	v->vendor = sv;
+	svm_set_intercepts(&vmcb->control);
+	vmcb->control.np_enable = 1;
+	vmcb->control.n_cr3 = tdp_root;
+	svm_set_segments(&vmcb->save, entry);
+	vmcb->save.cr0 = CR0_ET | (entry->mode == GUEST_REAL_MODE ? 0 : CR0_PE);
+	vmcb->save.efer = EFER_SVME;	/* VMRUN requires it; guests see v->efer */
+	vmcb->save.g_pat = PAT_DEFAULT;
+	vmcb->save.dr6 = DR6_DEFAULT;
+	vmcb->save.dr7 = DR7_DEFAULT;
+	v->rip = entry->rip;
+	v->rflags = RFLAGS_FIXED;
+	v->efer = 0;
+	v->gprs.rax = entry->rax;
+	v->gprs.rbx = entry->rbx;
+	return 0;
+}
+
+static void svm_vcpu_destroy(struct vcpu *v)
+{
+	struct svm_vcpu *sv = svm_of(v);
+
+	page_free(sv->vmcb);
+	free(sv);
+	v->vendor = NULL;
+}
+
+static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
+{
+	struct svm_vcpu *sv = svm_of(v);
+	struct vmcb *vmcb = sv->vmcb;
+
+	svm_asid_assign(sv);
+	vmcb->control.guest_asid = sv->asid;
+	vmcb->control.tlb_control = sv->flush_pending ? SVM_TLB_CONTROL_FLUSH_ALL
+						      : SVM_TLB_CONTROL_NONE;
+	sv->flush_pending = false;
+	vmcb->save.rip = v->rip;
+	vmcb->save.rflags = v->rflags;
+	vmcb->save.rax = v->gprs.rax;
+	vmcb->save.rsp = v->gprs.rsp;
+	vmcb->save.efer = (v->efer & ~EFER_LMA) | (vmcb->save.efer & EFER_LMA) | EFER_SVME;
+
+	svm_vmrun(virt_to_phys(vmcb), &v->gprs, svm_host_vmcb_pa());
+
+	v->rip = vmcb->save.rip;
+	v->rflags = vmcb->save.rflags;
+	v->gprs.rax = vmcb->save.rax;
+	v->gprs.rsp = vmcb->save.rsp;
+	v->efer = (v->efer & ~EFER_LMA) | (vmcb->save.efer & EFER_LMA);
+	svm_exit_decode(vmcb, exit);
+	if (svm_caps.nrips && vmcb->control.next_rip > v->rip &&
+	    vmcb->control.next_rip - v->rip <= 15)
+		exit->insn_len = vmcb->control.next_rip - v->rip;
+}
+
+static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
+{
+	uint64_t event = vector | SVM_EVTINJ_TYPE_EXCEPTION | SVM_EVTINJ_VALID;
+
+	if (has_error)
+		event |= SVM_EVTINJ_ERR_VALID | (uint64_t)error << SVM_EVTINJ_ERR_SHIFT;
+	svm_of(v)->vmcb->control.event_inj = event;
+}
+
+static void svm_flush_guest_tlb(struct vcpu *v)
+{
+	svm_of(v)->flush_pending = true;
+}
+
+/* NPT uses the host's page-table format, so 1 GiB leaves need the CPU's
+ * 1 GiB page support (CPUID 0x80000001 EDX bit 26). */
+static int svm_tdp_max_leaf_level(void)
+{
+	return cpuid(0x80000001, 0).edx & (1u << 26) ? 3 : 2;
+}
+
+static void svm_dump_state(struct vcpu *v)
+{
+	const struct vmcb_save *s = &svm_of(v)->vmcb->save;
+
+	log_error("  cr0=%016llx cr2=%016llx cr3=%016llx cr4=%016llx efer=%016llx",
+		  (unsigned long long)s->cr0, (unsigned long long)s->cr2,
+		  (unsigned long long)s->cr3, (unsigned long long)s->cr4,
+		  (unsigned long long)s->efer);
+	log_error("  cs=%04x base=%llx attr=%03x ss=%04x ds=%04x idtr=%llx/%x gdtr=%llx/%x",
+		  s->cs.selector, (unsigned long long)s->cs.base, s->cs.attrib, s->ss.selector,
+		  s->ds.selector, (unsigned long long)s->idtr.base, s->idtr.limit,
+		  (unsigned long long)s->gdtr.base, s->gdtr.limit);
+}
+
+const struct vendor_ops svm_ops = {
+	.name = "svm",
+	.pte_ops = &npt_pte_ops,
+	.tdp_max_leaf_level = svm_tdp_max_leaf_level,
+	.cpu_enable = svm_cpu_enable,
+	.vcpu_create = svm_vcpu_create,
+	.vcpu_destroy = svm_vcpu_destroy,
+	.vcpu_run = svm_vcpu_run,
+	.inject_exception = svm_inject_exception,
+	.flush_guest_tlb = svm_flush_guest_tlb,
+	.dump_state = svm_dump_state,
+};

@@ -1,0 +1,4 @@
+UNIT_TESTS += tdp_mmu
+tdp_mmu_SRCS := tests/unit/tdp_mmu.c tests/unit/tdp_vm_host.c tests/unit/tdp_check_host.c \
+	tests/unit/page_host.c tests/unit/death_host.c mm/tdp_mmu.c mm/tdp_iter.c \
+	mm/memslot.c mm/rmap.c mm/rcu.c vmx/ept_pte.c svm/npt_pte.c
