@@ -30,9 +30,9 @@ TARGET_CFLAGS="-O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
 # Sources that pass or return floating point values, which cannot compile
 # without SSE, and the sources that need them (dtoastub, gdtoa-gethex,
 # gdtoa-hexnan, ldtoa). All are float conversions the hypervisor never uses.
-FLOAT_STDLIB="__adjust __exp10 __ten_mu atof atoff drand48 dtoa dtoastub ecvtbuf
-	efgcvt erand48 gdtoa-gethex gdtoa-hexnan ldtoa mprec strtod wcstod"
-FLOAT_TIME="difftime"
+FLOAT_STDLIB=(__adjust __exp10 __ten_mu atof atoff drand48 dtoa dtoastub ecvtbuf
+	efgcvt erand48 gdtoa-gethex gdtoa-hexnan ldtoa mprec strtod wcstod)
+FLOAT_TIME=(difftime)
 
 # What libc.a may reference without defining: the OS hooks (the glue in
 # hv/newlib_glue.c supplies those the hypervisor pulls in), and symbols
@@ -40,11 +40,11 @@ FLOAT_TIME="difftime"
 # arc4random, dbopen, psignal, rpmatch, towctrans_l, __libc_init_array,
 # the fortify and stack-protector checks). Anything else means a dropped
 # float object is still needed.
-OS_HOOKS="_close _execve _exit _fcntl _fork _fstat _getpid _gettimeofday
+OS_HOOKS=(_close _execve _exit _fcntl _fork _fstat _getpid _gettimeofday
 	_isatty _kill _link _lseek _mkdir _open _read _sbrk _stat _times _unlink
-	_wait _write"
-UNUSED_REFS="_fini _init _jp2uc_l _uc2jp_l close getentropy lseek open
-	posix_memalign read regcomp regexec regfree sigprocmask unlink write"
+	_wait _write)
+UNUSED_REFS=(_fini _init _jp2uc_l _uc2jp_l close getentropy lseek open
+	posix_memalign read regcomp regexec regfree sigprocmask unlink write)
 
 fail() {
 	echo "build-newlib: $*" >&2
@@ -77,8 +77,8 @@ check_imports() {
 	unexpected=$(comm -23 \
 		<(nm "$1" 2>/dev/null | awk '$1 == "U" { print $2 }' | sort -u) \
 		<({ nm --defined-only "$1" 2>/dev/null | awk 'NF == 3 { print $3 }'
-		    printf '%s\n' $OS_HOOKS $UNUSED_REFS; } | sort -u))
-	[ -z "$unexpected" ] || fail "libc.a references unknown symbols:" $unexpected
+		    printf '%s\n' "${OS_HOOKS[@]}" "${UNUSED_REFS[@]}"; } | sort -u))
+	[ -z "$unexpected" ] || fail "libc.a references unknown symbols: ${unexpected//$'\n'/ }"
 }
 
 [ -f "$TARBALL" ] || { echo "build-newlib: $TARBALL missing: run tools/deps.sh" >&2; exit 1; }
@@ -100,8 +100,8 @@ step "$SRC/configure" --target=x86_64-elf --prefix="$PREFIX" \
 	OBJCOPY_FOR_TARGET=objcopy OBJDUMP_FOR_TARGET=objdump \
 	READELF_FOR_TARGET=readelf CFLAGS_FOR_TARGET="$TARGET_CFLAGS"
 step make configure-target-newlib
-drop_objects stdlib $FLOAT_STDLIB
-drop_objects time $FLOAT_TIME
+drop_objects stdlib "${FLOAT_STDLIB[@]}"
+drop_objects time "${FLOAT_TIME[@]}"
 # Only libc: the target-specific headers, then the library (libm and the
 # math objects newlib copies from libm into libc.a all need SSE).
 step make -C x86_64-elf/newlib stmp-targ-include

@@ -17,7 +17,7 @@ if [ $# -ne 1 ] || [ ! -f "$1" ]; then
 	exit 2
 fi
 
-disasm=$(objdump -d --no-show-raw-insn "$1")
+disasm=$(objdump -d --no-show-raw-insn "$1") || exit 2
 offenders=$(awk '
 	/^In archive / { archive = 1; next }
 	/:[ \t]+file format / { member = $1; sub(/:$/, "", member); next }
@@ -39,7 +39,7 @@ offenders=$(awk '
 		while (word[i] ~ /^(rep|repz|repnz|repe|repne|lock|data16|addr32|notrack|bnd|cs|ds|es|fs|gs|ss)$/)
 			i++
 		mnemonic = word[i]
-		x87 = mnemonic ~ /^f/ && mnemonic !~ /^f(x?save|xrstor|rstor|n?init|n?clex|n?stcw|ldcw|n?stsw|n?stenv|ldenv|wait|nop)/
+		x87 = mnemonic ~ /^f/ && mnemonic !~ /^f(n?save|rstor|xsave|xrstor|n?init|n?clex|n?stcw|ldcw|n?stsw|n?stenv|ldenv|wait|nop)/
 		if (x87 || mnemonic ~ /^(emms|vzeroupper|vzeroall)$/ ||
 		    insn ~ /%([xyz]mm[0-9]|mm[0-7]|st|k[0-7])/) {
 			where = archive ? member ": " fn : fn

@@ -99,8 +99,8 @@ void guest_main(const struct boot_info *bi)
 	bool hv = cmdline_expect_hv(bi->cmdline);
 	bool svm = false;
 
-	kprintf("cpuid: expecting %s (multiboot v%u)\n", hv ? "hypervisor" : "bare",
-		bi->multiboot_version);
+	kprintf("cpuid: expecting %s (multiboot v%u, command line \"%s\")\n",
+		hv ? "hypervisor" : "bare", bi->multiboot_version, bi->cmdline);
 	check_basics();
 	check_hypervisor_leaves(hv);
 	if (cpuid(EXT_LEAF_BASE, 0).eax >= EXT_LEAF_FEATURES)

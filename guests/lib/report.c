@@ -43,6 +43,12 @@ void check(bool ok, const char *fmt, ...)
 	va_end(ap);
 }
 
+void report_add(unsigned n_passed, unsigned n_failed)
+{
+	passed += n_passed;
+	failed += n_failed;
+}
+
 void report_exit(void)
 {
 	kprintf("DONE %s: %u passed, %u failed\n", guest_name, passed, failed);

@@ -24,6 +24,9 @@ __printf(1, 2) void fail(const char *fmt, ...);
 /* Prints a PASS line when ok holds, else a FAIL line, with the same detail. */
 __printf(2, 3) void check(bool ok, const char *fmt, ...);
 
+/* Counts verdict lines printed by code that cannot call pass()/fail() (modes' 16/32-bit part). */
+void report_add(unsigned n_passed, unsigned n_failed);
+
 /* Prints the DONE line and exits: status 0 if no check failed, else 1. */
 __noreturn void report_exit(void);
 

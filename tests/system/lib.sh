@@ -131,3 +131,59 @@ show_log() {
 	fi
 	echo "    --- build and emulator messages: $systest_dir/$1.out"
 }
+
+# The guest suite: "vm name|file|module args|PASS lines expected" for the
+# guests that end themselves with status 0 after that many PASS lines.
+guest_suite=(
+	"cpuid|cpuid.elf|mem=16M -- expect=hv|7"
+	"cpuidmb2|cpuid-mb2.elf|mem=16M -- expect=hv|7"
+	"msr|msr.elf|mem=16M -- expect=hv|7"
+	"io|io.elf|mem=32M -- expect=hv|6"
+	"memtest|memtest.elf|mem=64M -- expect=hv|2"
+	"hypercall|hypercall.elf|mem=16M -- expect=hv|4"
+	"exceptions|exceptions.elf|mem=16M -- expect=hv|5"
+	"exitloop|exitloop.elf|mem=16M -- expect=hv|3"
+)
+
+# make_iso arguments for the whole suite, then the two guests the
+# hypervisor must stop (out-of-bounds write, triple fault) and one more
+# good guest after them, into the array `modules`.
+suite_modules() {
+	local entry name file args
+	modules=()
+	for entry in "${guest_suite[@]}"; do
+		IFS='|' read -r name file args _ <<<"$entry"
+		modules+=("build/guests/$file" "vm=$name $args")
+	done
+	modules+=(build/guests/oob.elf "vm=oob mem=16M -- expect=hv"
+		  build/guests/triplefault.elf "vm=triplefault mem=16M -- expect=hv"
+		  build/guests/demo.elf "vm=demo mem=8M")
+}
+
+# Fail unless VM NAME printed N PASS lines, no FAIL line and exited with status 0.
+expect_vm_passed() {
+	expect_no_line "^.*\[$1\] FAIL"
+	expect_count "\[$1\] PASS " "$2"
+	expect_line "vm $1: exit status=0\$"
+}
+
+# Fail unless VM NAME was stopped by the hypervisor with a reason matching REGEX.
+expect_vm_stopped() {
+	expect_line "vm $1: stopped: $2"
+}
+
+# Fail unless every guest of the suite ran as expected, with the console
+# contract intact and the machine powered off after the last VM.
+expect_suite_verdicts() {
+	local entry name passes
+	expect_no_line 'EXCEPTION|PANIC'
+	expect_poweroff
+	for entry in "${guest_suite[@]}"; do
+		IFS='|' read -r name _ _ passes <<<"$entry"
+		expect_vm_passed "$name" "$passes"
+	done
+	expect_vm_stopped oob "write at guest-physical 0x2000000 outside guest memory"
+	expect_vm_stopped triplefault "triple fault"
+	expect_vm_passed demo 1
+	expect_line "hv: all $((${#guest_suite[@]} + 3)) VMs have ended"
+}

@@ -101,6 +101,7 @@ size_t img_mb1_header(uint8_t *out, uint32_t flags, const uint32_t addr[5])
 		.flags = flags,
 		.checksum = -(MB1_HEADER_MAGIC + flags),
 	};
+	size_t len = addr ? sizeof(h) : MB1_HEADER_MIN_SIZE;
 
 	if (addr) {
 		h.header_addr = addr[0];
@@ -109,8 +110,8 @@ size_t img_mb1_header(uint8_t *out, uint32_t flags, const uint32_t addr[5])
 		h.bss_end_addr = addr[3];
 		h.entry_addr = addr[4];
 	}
-	memcpy(out, &h, sizeof(h));
-	return addr ? sizeof(h) : MB1_HEADER_MIN_SIZE;
+	memcpy(out, &h, len);
+	return len;
 }
 
 void img_mb2_begin(struct img_mb2 *h, uint32_t arch)
