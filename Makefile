@@ -49,9 +49,12 @@ $(BUILD)/hv.elf: $(HV_OBJS) linker.ld tools/symtab.sh $(NEWLIB)/lib/libc.a
 	tools/symtab.sh --check $@.pass1 $@
 	tools/check-no-sse.sh $@
 
+include guests/Makefile.inc
+
+# The default ISO (`make run`): the hypervisor and the demo guest.
 HV_CMDLINE ?= console=com1,115200 loglevel=info
-$(BUILD)/hv.iso: $(BUILD)/hv.elf tools/mkiso.sh
-	tools/mkiso.sh $@ $(BUILD)/hv.elf "$(HV_CMDLINE)"
+$(BUILD)/hv.iso: $(BUILD)/hv.elf $(GUEST_OUT)/demo.elf tools/mkiso.sh
+	tools/mkiso.sh $@ $(BUILD)/hv.elf "$(HV_CMDLINE)" $(GUEST_OUT)/demo.elf "vm=demo mem=32M"
 
 run: $(BUILD)/hv.iso
 	tools/qemu.sh $(BUILD)/hv.iso
@@ -79,7 +82,7 @@ UNIT_BINS := $(foreach t,$(UNIT_TESTS),$(BUILD)/unit/$(t) $(if $($(t)_TSAN),$(BU
 unit: $(UNIT_BINS)
 	@tools/run-unit.sh $(UNIT_BINS)
 
-systest: $(BUILD)/hv.iso
+systest: $(BUILD)/hv.iso guests
 	@tests/system/run.sh
 
 test: deps

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "boot/idt.h"
+#include "boot/extable.h"
 #include "boot/traps.h"
 #include "hv/cpu.h"
 #include "hv/log.h"
@@ -320,6 +321,8 @@ void trap_dispatch(struct trap_frame *tf)
 		handler(tf);
 		return;
 	}
+	if (tf->vector == VECTOR_GENERAL_PROTECTION && extable_fixup(tf))
+		return;
 	if (tf->vector < EXCEPTION_VECTORS)
 		exception_halt(tf);
 	log_warn("unexpected interrupt vector %lu on cpu%u at rip=%016lx",

@@ -125,8 +125,10 @@ int guest_mb2_header(const struct guest_ctx *ctx, struct guest_mb_header *out)
 	if (h.architecture != MB2_ARCH_I386)
 		return guest_fail(ctx, "multiboot2 header architecture %u is not i386 (0)",
 				  h.architecture);
-	if (h.header_length < sizeof(h) + sizeof(struct mb2_header_tag) ||
-	    h.header_length > limit - off)
+	if (h.header_length < sizeof(h) + sizeof(struct mb2_header_tag))
+		return guest_fail(ctx, "multiboot2 header length %u is too small for an end tag",
+				  h.header_length);
+	if (h.header_length > limit - off)
 		return guest_fail(ctx, "multiboot2 header length %u does not fit in %s",
 				  h.header_length,
 				  limit < MB2_SEARCH_LIMIT ? "the image" : "the first 32 KiB");

@@ -8,6 +8,9 @@ void hypercall_handle(struct vcpu *v)
 		v->gprs.rax = HC_PING_REPLY;
 		v->gprs.rbx = HC_ABI_VERSION;
 		return;
+	case HC_ADD:
+		v->gprs.rax = (uint32_t)(v->gprs.rbx + v->gprs.rcx);
+		return;
 	}
 	v->gprs.rax = HC_ENOSYS;
 }

@@ -6,9 +6,10 @@
 #include "hv/vcpu.h"
 
 #define HC_PING			0	/* RAX <- HC_PING_REPLY, RBX <- HC_ABI_VERSION */
+#define HC_ADD			1	/* RAX <- (EBX + ECX) mod 2^32: tests argument passing */
 #define HC_PING_REPLY		0x6876	/* "hv" */
 #define HC_ABI_VERSION		1
-#define HC_ENOSYS		((uint64_t)-38)	/* unknown hypercall number */
+#define HC_ENOSYS		((uint64_t)-1)	/* unknown hypercall number */
 
 /* Perform the hypercall in v's registers (the caller skips the instruction). */
 void hypercall_handle(struct vcpu *v);

@@ -2,6 +2,7 @@
 #include "hv/log.h"
 #include "hv/vendor.h"
 #include "svm/svm.h"
+#include "vmx/vmx.h"
 
 const struct vendor_ops *vendor;
 
@@ -12,7 +13,12 @@ bool vendor_probe(void)
 		vendor = &svm_ops;
 		return true;
 	}
-	log_error("hv: this CPU has no usable hardware virtualization (SVM with NPT); "
-		  "guests cannot run");
+	if (vmx_probe()) {
+		vmx_bitmaps_init();
+		vendor = &vmx_ops;
+		return true;
+	}
+	log_error("hv: this CPU has no usable hardware virtualization (SVM with NPT, or VMX "
+		  "with EPT and unrestricted guest); guests cannot run");
 	return false;
 }

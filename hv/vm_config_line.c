@@ -20,6 +20,8 @@ enum vm_key { KEY_VM, KEY_MEM, KEY_VCPUS, KEY_KIND, KEY_ROLE };
 static const char *const key_names[] = { "vm", "mem", "vcpus", "kind", "role", NULL };
 static const char *const kind_names[] = { "auto", "multiboot", "multiboot2", "flat", NULL };
 static const char *const role_names[] = { "kernel", "module", "initrd", NULL };
+static_assert(ARRAY_SIZE(kind_names) == VM_KIND_FLAT + 2, "a name for every vm_kind");
+static_assert(ARRAY_SIZE(role_names) == VM_ROLE_INITRD + 2, "a name for every vm_role");
 
 const char *vm_kind_name(enum vm_kind kind)
 {

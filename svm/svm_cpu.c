@@ -15,11 +15,13 @@ struct svm_caps svm_caps;
 bool svm_probe(void)
 {
 	struct cpuid_regs r;
+	uint64_t vm_cr;
 
 	if (cpuid(0x80000000, 0).eax < 0x8000000a ||
 	    !(cpuid(0x80000001, 0).ecx & CPUID_EXT_SVM))
 		return false;
-	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
+	/* Bochs does not implement VM_CR: a #GP there means "not disabled". */
+	if (rdmsr_safe(MSR_VM_CR, &vm_cr) && (vm_cr & VM_CR_SVMDIS)) {
 		log_error("svm: disabled by firmware (VM_CR.SVMDIS): enable SVM/AMD-V in the BIOS setup");
 		return false;
 	}

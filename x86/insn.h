@@ -29,6 +29,34 @@ static inline void wrmsr(uint32_t msr, uint64_t val)
 			 "d"((uint32_t)(val >> 32)) : "memory");
 }
 
+/* An entry of the exception fixup table (.ex_table, boot/extable.c): a
+ * #GP at `insn` resumes at `fixup` instead of halting the CPU. */
+struct extable_entry {
+	uint64_t insn;
+	uint64_t fixup;
+};
+
+/* RDMSR that tolerates an MSR the CPU (or emulator) lacks: false on #GP. */
+static inline bool rdmsr_safe(uint32_t msr, uint64_t *val)
+{
+	uint32_t lo = 0, hi = 0;
+	bool ok = true;
+
+	__asm__ volatile("1: rdmsr\n"
+			 "2:\n"
+			 ".pushsection .ex_table, \"a\"\n"
+			 ".balign 8\n"
+			 ".quad 1b, 3f\n"
+			 ".popsection\n"
+			 ".pushsection .text.fixup, \"ax\"\n"
+			 "3: movb $0, %2\n"
+			 "jmp 2b\n"
+			 ".popsection"
+			 : "=a"(lo), "=d"(hi), "+m"(ok) : "c"(msr));
+	*val = ((uint64_t)hi << 32) | lo;
+	return ok;
+}
+
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;

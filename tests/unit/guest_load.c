@@ -479,6 +479,10 @@ static void test_bad_requests(void **state)
 	expect_error("guest_load: module 1 is empty");
 	kernel.module_count = 0;
 
+	kernel.kind = 7;
+	expect_error("guest_load: unknown kernel kind 7");
+	kernel.kind = VM_KIND_AUTO;
+
 	/* A truncated message still ends in a NUL. */
 	assert_int_equal(guest_load(ram, MiB(1), &kernel, &entry, err, 20), -1);
 	assert_string_equal(err, "guest_load: guest R");
@@ -573,6 +577,8 @@ static void test_aout_errors(void **state)
 		  "guest_load: segment 0 [0x0, 0x1000) overlaps the first 4 KiB [0, 0x1000)" },
 		{ { 0x800020, 0x800000, 0, 0, 0x800000 },
 		  "guest_load: segment 0 [0x800000, 0x801000) outside guest RAM (8 MiB)" },
+		{ { 0x100020, 0x100000, 0x100000, 0, 0x100000 },
+		  "guest_load: segment 0 is empty" },
 	};
 	size_t i;
 

@@ -1,0 +1,130 @@
+/* Decoding a VM exit (the current VMCS's exit-information fields) into the
+ * vendor-neutral struct vm_exit. The CPU reports the exiting instruction's
+ * length for every instruction-caused exit. */
+#include <stdio.h>
+
+#include "hv/log.h"
+#include "hv/vm_exit.h"
+#include "vmx/vmx.h"
+#include "vmx/vmx_insn.h"
+
+#define VECTOR_MACHINE_CHECK	18
+
+static void vmx_decode_io(uint64_t qual, struct vm_exit *exit)
+{
+	exit->reason = EXIT_IO;
+	exit->io.port = qual >> IO_QUAL_PORT_SHIFT;
+	exit->io.size = (qual & IO_QUAL_SIZE_MASK) + 1;
+	exit->io.in = qual & IO_QUAL_IN;
+	exit->io.string = qual & (IO_QUAL_STRING | IO_QUAL_REP);
+}
+
+/* Exit reason 0: an NMI (the host's) or an intercepted exception (#MC). */
+static void vmx_decode_exception(struct vm_exit *exit)
+{
+	uint32_t info = vmread(VMCS_EXIT_INTR_INFO);
+	uint8_t vector = info & INTR_INFO_VECTOR_MASK;
+
+	if ((info & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI) {
+		exit->reason = EXIT_INTERRUPT;
+	} else if (vector == VECTOR_MACHINE_CHECK) {
+		exit->reason = EXIT_EXCEPTION;
+		exit->exception.vector = vector;
+	}
+}
+
+/* Exit reason with bit 31 set: the guest state failed VM entry's checks. */
+static void vmx_decode_entry_failure(uint32_t reason, uint64_t qual, struct vm_exit *exit)
+{
+	exit->reason = EXIT_FAILED_ENTRY;
+	switch (reason & EXIT_REASON_BASIC_MASK) {
+	case VMX_EXIT_INVALID_GUEST_STATE:
+		snprintf(exit->failure, sizeof(exit->failure),
+			 "invalid guest state (exit qualification %llu)", (unsigned long long)qual);
+		break;
+	case VMX_EXIT_MSR_LOADING:
+		snprintf(exit->failure, sizeof(exit->failure),
+			 "loading entry %llu of the VM-entry MSR-load area failed",
+			 (unsigned long long)qual);
+		break;
+	case VMX_EXIT_MACHINE_CHECK:
+		snprintf(exit->failure, sizeof(exit->failure), "machine check during VM entry");
+		break;
+	default:
+		snprintf(exit->failure, sizeof(exit->failure), "exit reason %#x",
+			 (unsigned)reason);
+		break;
+	}
+}
+
+void vmx_exit_decode(struct vm_exit *exit)
+{
+	uint32_t reason = vmread(VMCS_EXIT_REASON);
+	uint64_t qual = vmread(VMCS_EXIT_QUALIFICATION);
+
+	*exit = (struct vm_exit){ .vendor_code = reason, .reason = EXIT_UNHANDLED,
+				  .insn_len = vmread(VMCS_EXIT_INSN_LEN) };
+	if (reason & EXIT_REASON_ENTRY_FAILURE) {
+		vmx_decode_entry_failure(reason, qual, exit);
+		return;
+	}
+	switch (reason & EXIT_REASON_BASIC_MASK) {
+	case VMX_EXIT_CPUID:
+		exit->reason = EXIT_CPUID;
+		break;
+	case VMX_EXIT_HLT:
+		exit->reason = EXIT_HLT;
+		break;
+	case VMX_EXIT_IO:
+		vmx_decode_io(qual, exit);
+		break;
+	case VMX_EXIT_RDMSR:
+		exit->reason = EXIT_MSR_READ;
+		break;
+	case VMX_EXIT_WRMSR:
+		exit->reason = EXIT_MSR_WRITE;
+		break;
+	case VMX_EXIT_VMCALL:
+		exit->reason = EXIT_HYPERCALL;
+		break;
+	case VMX_EXIT_EPT_VIOLATION:
+		exit->reason = EXIT_TDP_FAULT;
+		exit->fault.gpa = vmread(VMCS_GUEST_PHYS_ADDR);
+		exit->fault.write = qual & EPT_QUAL_WRITE;
+		exit->fault.fetch = qual & EPT_QUAL_FETCH;
+		break;
+	case VMX_EXIT_EPT_MISCONFIG:
+		log_error("vmx: EPT misconfiguration at guest-physical %#llx: an EPT entry the "
+			  "hypervisor wrote is malformed",
+			  (unsigned long long)vmread(VMCS_GUEST_PHYS_ADDR));
+		break;
+	case VMX_EXIT_VMCLEAR:
+	case VMX_EXIT_VMLAUNCH:
+	case VMX_EXIT_VMPTRLD:
+	case VMX_EXIT_VMPTRST:
+	case VMX_EXIT_VMREAD:
+	case VMX_EXIT_VMRESUME:
+	case VMX_EXIT_VMWRITE:
+	case VMX_EXIT_VMXOFF:
+	case VMX_EXIT_VMXON:
+	case VMX_EXIT_INVEPT:
+	case VMX_EXIT_INVVPID:
+		exit->reason = EXIT_UNDEFINED_INSN;
+		break;
+	case VMX_EXIT_TRIPLE_FAULT:
+		exit->reason = EXIT_TRIPLE_FAULT;
+		break;
+	case VMX_EXIT_EXTERNAL_INTR:
+		exit->reason = EXIT_INTERRUPT;
+		break;
+	case VMX_EXIT_EXCEPTION_NMI:
+		vmx_decode_exception(exit);
+		break;
+	case VMX_EXIT_INTR_WINDOW:
+		exit->reason = EXIT_INTERRUPT_WINDOW;
+		break;
+	case VMX_EXIT_INIT:
+		exit->reason = EXIT_INIT;
+		break;
+	}
+}
