@@ -17,8 +17,6 @@
 #include "x86/insn.h"
 
 #define BACKTRACE_MAX_FRAMES 32
-#define REPORT_CHUNK_MAX     448	/* text per log_error() call: log.c's line is 512 with its prefix */
-#define REPORT_LINE_MAX      128
 #define NO_OWNER             (~0u)
 
 /* Page-fault error code bits. */
@@ -40,15 +38,12 @@ static const char *const exception_names[EXCEPTION_VECTORS] = {
 	"reserved", "reserved", "reserved", "reserved", "#HV", "#VC", "#SX", "reserved",
 };
 
-/* Reports (exception dumps, backtraces) are built here, one CPU at a time,
- * and logged in chunks of whole lines so that they stay readable when
- * several CPUs fail at once. */
+/* Reports (exception dumps, backtraces) are made one CPU at a time, and
+ * each holds the console so its lines stay together. */
 static struct {
 	struct spinlock lock;
-	unsigned owner;		/* CPU building a report, or NO_OWNER */
+	unsigned owner;		/* CPU making a report, or NO_OWNER */
 	bool nested_fault;	/* the owner faulted while reporting */
-	size_t len;
-	char text[REPORT_CHUNK_MAX];
 } report = { .lock = SPINLOCK_INIT, .owner = NO_OWNER };
 
 /* Whether this CPU is in the middle of a report (so faulted inside one). */
@@ -63,54 +58,19 @@ static void report_begin(void)
 {
 	spin_lock(&report.lock);
 	__atomic_store_n(&report.owner, cpu_id(), __ATOMIC_RELAXED);
-	report.len = 0;
+	log_hold();
 }
 
-/* Log the lines gathered so far as one message. */
-static void report_flush(void)
+/* Give the console and the report up for other CPUs. */
+static void report_end(void)
 {
-	if (report.len == 0)
-		return;
-	log_error("%s", report.text);
-	report.len = 0;
-}
-
-/* Give the report up (pending lines are dropped) for other CPUs. */
-static void report_release(void)
-{
+	log_release();
 	__atomic_store_n(&report.owner, NO_OWNER, __ATOMIC_RELAXED);
 	spin_unlock(&report.lock);
 }
 
-/* Log what is pending and give the report up. */
-static void report_end(void)
-{
-	report_flush();
-	report_release();
-}
-
-/* Append one line to the report, logging what is pending first if the
- * line would not fit. */
-static __printf(1, 2) void report_line(const char *fmt, ...)
-{
-	char line[REPORT_LINE_MAX];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	n = MIN((size_t)n, sizeof(line) - 1);
-	if (report.len + 1 + n >= sizeof(report.text))
-		report_flush();
-	if (report.len > 0)
-		report.text[report.len++] = '\n';
-	memcpy(report.text + report.len, line, n);
-	report.len += n;
-	report.text[report.len] = '\0';
-}
+/* Log one line of the report. */
+#define report_line(...) log_error(__VA_ARGS__)
 
 struct stack_range {
 	uintptr_t lo, hi;	/* [lo, hi) */
@@ -298,7 +258,7 @@ static __noreturn void exception_halt(const struct trap_frame *tf)
 				  name, tf->vector, tf->rip, cpu_id());
 		}
 		report.nested_fault = false;
-		report_release();
+		report_end();
 		cpu_halt_forever();
 	}
 	report_begin();

@@ -40,6 +40,21 @@ static void log_lock_release(bool taken)
 	spin_unlock(&log_lock);
 }
 
+/* Console holds by this CPU beyond the lock itself (log_hold nesting). */
+static unsigned log_hold_depth;
+
+void log_hold(void)
+{
+	if (log_lock_take() || log_hold_depth)
+		log_hold_depth++;
+}
+
+void log_release(void)
+{
+	if (log_hold_depth && --log_hold_depth == 0)
+		log_lock_release(true);
+}
+
 static void log_vprintf(enum log_level level, const char *fmt, va_list ap)
 {
 	char line[LOG_LINE_MAX];

@@ -12,6 +12,11 @@ extern enum log_level log_level;
 /* Print one formatted line (a trailing newline is added if missing). */
 void log_printf(enum log_level level, const char *fmt, ...) __printf(2, 3);
 
+/* Keep the console to this CPU until the matching log_release(), so that
+ * a multi-line report is not interleaved with other CPUs' lines. Nests. */
+void log_hold(void);
+void log_release(void);
+
 #define log_error(...) log_printf(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...)  log_printf(LOG_WARN, __VA_ARGS__)
 #define log_info(...)  log_printf(LOG_INFO, __VA_ARGS__)

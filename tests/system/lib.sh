@@ -37,7 +37,7 @@ run_limited() {
 
 # Boot the ISO in QEMU with CPUS CPUs and MEGS MiB (then any extra QEMU args).
 run_qemu() {
-	cpus=$1 megs=$2 time_limit=60
+	cpus=$1 megs=$2 time_limit=${qemu_time_limit:-60}
 	shift 2
 	run_limited tools/qemu.sh "$iso" -smp "$cpus" -m "$megs" "$@" >"$log"
 }
@@ -118,6 +118,16 @@ expect_clean_boot() {
 	expect_line 'hv: x86-64 micro-hypervisor'
 	expect_mem
 	expect_ready "${1:-$cpus}"
+}
+
+# Fail unless the boot CPU reported exception MNEMONIC (e.g. UD) from the
+# self-test with a symbolized backtrace, then halted (the machine stays up).
+expect_selftest_exception() {
+	expect_line "EXCEPTION #$1 \\(vector [0-9]+\\)"
+	expect_line "#[0-9]+ 0x[0-9a-f]+ (\\? )?traps_selftest\\+0x"
+	expect_line "cpu0 halted"
+	expect_no_line "hv: ready"
+	((timed_out)) || fail "the machine stopped; a halted CPU should leave it running"
 }
 
 # Show the tail of case NAME's serial log, and where its other output went.

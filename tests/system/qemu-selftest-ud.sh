@@ -1,0 +1,6 @@
+# shellcheck shell=bash
+# selftest=ud faults on purpose on the boot CPU: the report names the
+# exception, dumps the registers and a symbolized backtrace, halts that CPU.
+make_iso "console=com1 selftest=ud"
+qemu_time_limit=5 run_qemu 1 128
+expect_selftest_exception UD
