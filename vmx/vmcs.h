@@ -32,7 +32,6 @@
 #define VMCS_IO_BITMAP_B		0x2002
 #define VMCS_MSR_BITMAP			0x2004
 #define VMCS_EXIT_MSR_STORE_ADDR	0x2006
-#define VMCS_EXIT_MSR_LOAD_ADDR		0x2008
 #define VMCS_ENTRY_MSR_LOAD_ADDR	0x200a
 #define VMCS_EPT_POINTER		0x201a
 #define VMCS_GUEST_PHYS_ADDR		0x2400
@@ -62,7 +61,6 @@
 #define VMCS_INSN_ERROR			0x4400
 #define VMCS_EXIT_REASON		0x4402
 #define VMCS_EXIT_INTR_INFO		0x4404
-#define VMCS_EXIT_INTR_ERROR		0x4406
 #define VMCS_IDT_VECTORING_INFO		0x4408
 #define VMCS_IDT_VECTORING_ERROR	0x440a
 #define VMCS_EXIT_INSN_LEN		0x440c
@@ -244,7 +242,6 @@ enum vmx_exit_reason {
 #define CR_QUAL_GPR_MASK		(0xfu << CR_QUAL_GPR_SHIFT)
 
 /* Exit qualification of an EPT violation */
-#define EPT_QUAL_READ			(1ull << 0)
 #define EPT_QUAL_WRITE			(1ull << 1)
 #define EPT_QUAL_FETCH			(1ull << 2)
 

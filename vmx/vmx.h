@@ -91,9 +91,10 @@ bool vmx_feature_control_enable(void);
 /* VMXON on the running CPU; 0 or -errno (logged). */
 int vmx_cpu_enable(void);
 
-/* Give `vx` a VPID valid on this CPU before VM entry: keep its VPID while
- * this CPU has not recycled VPIDs since, else take a fresh one and flush
- * the translations tagged with it. */
+/* Give `vx` (its VMCS current) a VPID valid on this CPU before VM entry:
+ * keep its VPID while this CPU has not recycled VPIDs since, else take a
+ * fresh one, flush the translations tagged with it and write it to the
+ * VMCS. Does nothing when VPIDs are not in use. */
 void vmx_vpid_assign(struct vmx_vcpu *vx);
 
 /* Build the shared I/O and MSR bitmaps (once, at probe time). */

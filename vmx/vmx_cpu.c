@@ -105,8 +105,8 @@ int vmx_cpu_enable(void)
 	}
 	if (!vmx_feature_control_enable())
 		return -ENODEV;
-	/* VMX operation pins these bits (CR0.PE/NE/PG, CR4.VMXE on every
-	 * CPU so far); the hypervisor runs with them anyway but for NE. */
+	/* VMX operation pins these bits (CR0.PE/NE/PG and CR4.VMXE on every
+	 * CPU so far); of those the hypervisor ran without NE and VMXE. */
 	write_cr0((read_cr0() | vmx_caps.cr0_fixed0) & vmx_caps.cr0_fixed1);
 	write_cr4((read_cr4() | vmx_caps.cr4_fixed0) & vmx_caps.cr4_fixed1);
 	if (!vmxon(virt_to_phys(*region))) {

@@ -15,11 +15,15 @@ struct test_vm {
 	long flushes;		/* flush_remote_tlbs calls */
 };
 
-/* Set up `vm` with the given format and largest leaf level. */
-void test_vm_init(struct test_vm *vm, const struct tdp_pte_ops *ops, int max_leaf_level);
+/* A new VM with the given format and largest leaf level. */
+struct test_vm *test_vm_new(const struct tdp_pte_ops *ops, int max_leaf_level);
 
-/* Tear `vm` down completely (zap root, RCU barrier, free slots). */
+/* Tear `vm` down completely (zap root, RCU barrier, free slots); its
+ * counters stay readable until test_vm_cleanup(). */
 void test_vm_destroy(struct test_vm *vm);
+
+/* Destroy VMs a failed test left behind and free every VM. */
+void test_vm_cleanup(void);
 
 /* Host address of page `page` of the test region. */
 static inline void *test_host(uint64_t page)

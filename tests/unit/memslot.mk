@@ -1,0 +1,3 @@
+UNIT_TESTS += memslot
+memslot_SRCS := tests/unit/memslot.c tests/unit/tdp_vm_host.c tests/unit/page_host.c \
+	mm/tdp_mmu.c mm/tdp_iter.c mm/memslot.c mm/rmap.c mm/rcu.c vmx/ept_pte.c
