@@ -85,6 +85,17 @@ unit: $(UNIT_BINS)
 systest: $(BUILD)/hv.iso guests
 	@tests/system/run.sh
 
+# Figures (docs/benchmarks.md): the memory core on the host, then exit costs
+# and the workload ratio on each emulator and vendor.
+BENCH_MM_SRCS := tools/bench-mm.c mm/rcu.c mm/memslot.c mm/rmap.c mm/tdp_iter.c \
+	mm/tdp_mmu.c vmx/ept_pte.c svm/npt_pte.c tests/unit/host.c
+$(BUILD)/bench-mm: $(BENCH_MM_SRCS)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter -I. -o $@ \
+		$(BENCH_MM_SRCS) -lpthread
+
+bench: deps $(BUILD)/hv.iso guests $(BUILD)/bench-mm
+	@tools/bench.sh
+
 test: deps
 	$(MAKE) unit
 	$(MAKE) systest

@@ -4,6 +4,7 @@
 #include "boot/mb2_info.h"
 #include "boot/traps.h"
 #include "drivers/acpi.h"
+#include "drivers/pic8259.h"
 #include "drivers/tsc.h"
 #include "drivers/uart16550.h"
 #include "hv/boot_memory.h"
@@ -114,6 +115,7 @@ __noreturn void boot_main(uint32_t boot_info_pa)
 	log_info("hv: x86-64 micro-hypervisor, cmdline \"%s\"", boot_info.cmdline);
 	tsc_calibrate();
 
+	pic8259_mask_all();
 	idt_init();
 	cpu_tables_load(bsp);
 	percpu_activate(bsp);

@@ -61,8 +61,8 @@ void vm_sched_work(void)
 			break;
 		if (!pc->virt_enabled && vendor && vendor->cpu_enable() == 0)
 			pc->virt_enabled = true;
-		if (!pc->virt_enabled)
-			vm_stop(&queue[i], "cpu%u cannot run guests: no hardware virtualization",
+		if (!pc->virt_enabled && !queue[i].stop_reason[0])
+			vm_stop(&queue[i], "cpu%u could not turn on hardware virtualization",
 				pc->id);
 		vm_run(&queue[i]);
 		if (__atomic_add_fetch(&vms_done, 1, __ATOMIC_ACQ_REL) == n)

@@ -128,6 +128,10 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	v->gprs.rax = vmcb->save.rax;
 	v->gprs.rsp = vmcb->save.rsp;
 	v->efer = (v->efer & ~EFER_LMA) | (vmcb->save.efer & EFER_LMA);
+	/* An event whose delivery the exit interrupted (say, an exception
+	 * whose handler's page was not mapped yet) is delivered again. */
+	vmcb->control.event_inj = vmcb->control.exit_int_info & SVM_EVTINJ_VALID
+					  ? vmcb->control.exit_int_info : 0;
 	svm_exit_decode(vmcb, exit);
 	if (svm_caps.nrips && vmcb->control.next_rip > v->rip &&
 	    vmcb->control.next_rip - v->rip <= 15)
