@@ -1,11 +1,10 @@
 /* Multiboot2 boot information parser. The block comes from the loader, so
  * every size is checked against the block before anything is read. */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "boot/mb2_info.h"
 #include "boot/multiboot2.h"
+#include "hv/errmsg.h"
 
 #define RSDP_REVISION_OFFSET	15
 
@@ -23,17 +22,6 @@ static const uint32_t min_tag_size[] = {
 	[MB2_TAG_ACPI_OLD] = sizeof(struct mb2_tag_rsdp) + BOOT_RSDP_V1_LEN,
 	[MB2_TAG_ACPI_NEW] = sizeof(struct mb2_tag_rsdp) + BOOT_RSDP_MAX,
 };
-
-/* Format the reason into err and return -1. */
-static __printf(3, 4) int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 size_t mb2_info_size(const void *info)
 {
@@ -56,21 +44,21 @@ static int parse_mmap(const struct mb2_tag_mmap *mmap, struct boot_info *out,
 
 	if (mmap->entry_size < sizeof(struct mb2_mmap_entry) ||
 	    !IS_ALIGNED(mmap->entry_size, 8))
-		return fail(err, errlen, "multiboot2: memory map entry size %u invalid",
+		return errmsg(err, errlen, "multiboot2: memory map entry size %u invalid",
 			    mmap->entry_size);
 	if (bytes % mmap->entry_size)
-		return fail(err, errlen, "multiboot2: memory map of %zu bytes is not a whole number of %u-byte entries",
+		return errmsg(err, errlen, "multiboot2: memory map of %zu bytes is not a whole number of %u-byte entries",
 			    bytes, mmap->entry_size);
 	count = bytes / mmap->entry_size;
 	if (count > BOOT_MAX_MEMMAP)
-		return fail(err, errlen, "multiboot2: memory map has %zu entries, at most %d supported",
+		return errmsg(err, errlen, "multiboot2: memory map has %zu entries, at most %d supported",
 			    count, BOOT_MAX_MEMMAP);
 	for (i = 0; i < count; i++) {
 		const struct mb2_mmap_entry *e =
 			(const void *)(entries + i * mmap->entry_size);
 
 		if (e->length > UINT64_MAX - e->base_addr)
-			return fail(err, errlen, "multiboot2: memory map entry %zu (0x%llx + 0x%llx) wraps around",
+			return errmsg(err, errlen, "multiboot2: memory map entry %zu (0x%llx + 0x%llx) wraps around",
 				    i, (unsigned long long)e->base_addr,
 				    (unsigned long long)e->length);
 		out->mem[i].base = e->base_addr;
@@ -89,13 +77,13 @@ static int parse_module(const struct mb2_tag_module *mod, struct boot_info *out,
 	const char *string = bounded_string(mod->string, mod->tag.size - sizeof(*mod));
 
 	if (!string)
-		return fail(err, errlen, "multiboot2: module %zu string is not NUL-terminated",
+		return errmsg(err, errlen, "multiboot2: module %zu string is not NUL-terminated",
 			    out->module_count);
 	if (mod->mod_start >= mod->mod_end)
-		return fail(err, errlen, "multiboot2: module %zu range 0x%x-0x%x is empty or reversed",
+		return errmsg(err, errlen, "multiboot2: module %zu range 0x%x-0x%x is empty or reversed",
 			    out->module_count, mod->mod_start, mod->mod_end);
 	if (out->module_count == BOOT_MAX_MODULES)
-		return fail(err, errlen, "multiboot2: more than %d modules",
+		return errmsg(err, errlen, "multiboot2: more than %d modules",
 			    BOOT_MAX_MODULES);
 	m = &out->modules[out->module_count++];
 	m->start = mod->mod_start;
@@ -123,22 +111,22 @@ static int parse_tag(const struct mb2_tag *tag, struct boot_info *out,
 	uint32_t bit = tag->type < 32 ? 1u << tag->type : 0;
 
 	if (tag->type < ARRAY_SIZE(min_tag_size) && tag->size < min_tag_size[tag->type])
-		return fail(err, errlen, "multiboot2: tag type %u has size %u, below its minimum %u",
+		return errmsg(err, errlen, "multiboot2: tag type %u has size %u, below its minimum %u",
 			    tag->type, tag->size, min_tag_size[tag->type]);
 	if (*seen & bit & ONCE_TAGS)
-		return fail(err, errlen, "multiboot2: tag type %u appears twice", tag->type);
+		return errmsg(err, errlen, "multiboot2: tag type %u appears twice", tag->type);
 	*seen |= bit;
 
 	switch (tag->type) {
 	case MB2_TAG_CMDLINE:
 		out->cmdline = bounded_string(str->string, payload);
 		if (!out->cmdline)
-			return fail(err, errlen, "multiboot2: command line is not NUL-terminated");
+			return errmsg(err, errlen, "multiboot2: command line is not NUL-terminated");
 		return 0;
 	case MB2_TAG_LOADER_NAME:
 		out->loader_name = bounded_string(str->string, payload);
 		if (!out->loader_name)
-			return fail(err, errlen, "multiboot2: loader name is not NUL-terminated");
+			return errmsg(err, errlen, "multiboot2: loader name is not NUL-terminated");
 		return 0;
 	case MB2_TAG_MODULE:
 		return parse_module((const void *)tag, out, err, errlen);
@@ -166,10 +154,10 @@ int mb2_parse(const void *info, struct boot_info *out, char *err, size_t errlen)
 	memset(out, 0, sizeof(*out));
 	out->cmdline = "";
 	if (!info || !IS_ALIGNED((uintptr_t)info, MB2_TAG_ALIGN))
-		return fail(err, errlen, "multiboot2: info block at %p is not 8-byte aligned", info);
+		return errmsg(err, errlen, "multiboot2: info block at %p is not 8-byte aligned", info);
 	total = mb2_info_size(info);
 	if (total < sizeof(struct mb2_info_header) + sizeof(struct mb2_tag))
-		return fail(err, errlen, "multiboot2: info block size %llu is too small",
+		return errmsg(err, errlen, "multiboot2: info block size %llu is too small",
 			    (unsigned long long)total);
 	out->info_start = (uintptr_t)info;
 	out->info_end = out->info_start + total;
@@ -177,11 +165,11 @@ int mb2_parse(const void *info, struct boot_info *out, char *err, size_t errlen)
 	for (offset = sizeof(struct mb2_info_header);;
 	     offset += ALIGN_UP(tag->size, MB2_TAG_ALIGN)) {
 		if (offset + sizeof(*tag) > total)
-			return fail(err, errlen, "multiboot2: no end tag within the %llu-byte info block",
+			return errmsg(err, errlen, "multiboot2: no end tag within the %llu-byte info block",
 				    (unsigned long long)total);
 		tag = (const void *)(block + offset);
 		if (tag->size < sizeof(*tag) || tag->size > total - offset)
-			return fail(err, errlen, "multiboot2: tag type %u at offset %llu has size %u outside the block",
+			return errmsg(err, errlen, "multiboot2: tag type %u at offset %llu has size %u outside the block",
 				    tag->type, (unsigned long long)offset, tag->size);
 		if (tag->type == MB2_TAG_END)
 			break;
@@ -189,6 +177,6 @@ int mb2_parse(const void *info, struct boot_info *out, char *err, size_t errlen)
 			return -1;
 	}
 	if (!(seen & (1u << MB2_TAG_MMAP)))
-		return fail(err, errlen, "multiboot2: the loader gave no memory map");
+		return errmsg(err, errlen, "multiboot2: the loader gave no memory map");
 	return 0;
 }

@@ -1,25 +1,13 @@
 /* ACPI discovery: RSDP, root table (XSDT preferred, RSDT fallback) and the
  * checked mapping of each table before a parser reads it. */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "drivers/acpi.h"
 #include "drivers/acpi_tables.h"
+#include "hv/errmsg.h"
 #include "hv/log.h"
 
 #define ACPI_RSDP_V1_LEN	offsetof(struct acpi_rsdp, length)
-
-/* Format the reason into err and return -1. */
-static __printf(3, 4) int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* Byte sum of [p, p + len): 0 for a valid ACPI structure. */
 static uint8_t checksum(const void *p, size_t len)
@@ -109,21 +97,21 @@ static int check_rsdp(const struct acpi_rsdp *rsdp, size_t rsdp_len,
 		      char *err, size_t errlen)
 {
 	if (!rsdp || rsdp_len < ACPI_RSDP_V1_LEN)
-		return fail(err, errlen, "acpi: no RSDP (%zu bytes)", rsdp_len);
+		return errmsg(err, errlen, "acpi: no RSDP (%zu bytes)", rsdp_len);
 	if (memcmp(rsdp->signature, "RSD PTR ", sizeof(rsdp->signature)))
-		return fail(err, errlen, "acpi: RSDP signature is not 'RSD PTR '");
+		return errmsg(err, errlen, "acpi: RSDP signature is not 'RSD PTR '");
 	if (checksum(rsdp, ACPI_RSDP_V1_LEN))
-		return fail(err, errlen, "acpi: RSDP checksum is wrong");
+		return errmsg(err, errlen, "acpi: RSDP checksum is wrong");
 	if (rsdp->revision < 2)
 		return 0;
 	if (rsdp_len < sizeof(*rsdp))
-		return fail(err, errlen, "acpi: RSDP revision %u needs %zu bytes, %zu given",
+		return errmsg(err, errlen, "acpi: RSDP revision %u needs %zu bytes, %zu given",
 			    rsdp->revision, sizeof(*rsdp), rsdp_len);
 	if (rsdp->length < sizeof(*rsdp) || rsdp->length > rsdp_len)
-		return fail(err, errlen, "acpi: RSDP length %u invalid (%zu bytes given)",
+		return errmsg(err, errlen, "acpi: RSDP length %u invalid (%zu bytes given)",
 			    rsdp->length, rsdp_len);
 	if (checksum(rsdp, rsdp->length))
-		return fail(err, errlen, "acpi: RSDP extended checksum is wrong");
+		return errmsg(err, errlen, "acpi: RSDP extended checksum is wrong");
 	return 0;
 }
 
@@ -146,7 +134,7 @@ int acpi_parse(const void *rsdp_bytes, size_t rsdp_len, acpi_map_fn map, void *c
 		root = map_root(&m, rsdp->rsdt_address, "RSDT", entry_size);
 	}
 	if (!root)
-		return fail(err, errlen, "acpi: no valid XSDT or RSDT");
+		return errmsg(err, errlen, "acpi: no valid XSDT or RSDT");
 
 	count = (root->length - sizeof(*root)) / entry_size;
 	for (i = 0; i < count; i++) {

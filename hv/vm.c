@@ -12,6 +12,7 @@
 #include "mm/page.h"
 #include "mm/pmm.h"
 #include "mm/rcu.h"
+#include "x86/regs.h"
 
 #define RAM_SLOT 0
 #define PAGE_SHIFT 12
@@ -150,7 +151,6 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_info
 	};
 
 	*vm = (struct vm){ .config = cfg, .name = cfg->name, .ram_bytes = cfg->mem };
-	vm->vcpu = (struct vcpu){ .vm = vm, .id = 0 };
 	if (cfg->bad) {
 		vm_stop(vm, "bad configuration: %s", cfg->error);
 		return -1;
@@ -170,6 +170,12 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_info
 		vm_stop(vm, "cannot create its devices");
 		goto fail;
 	}
+	vm->vcpu = (struct vcpu){
+		.vm = vm,
+		.rip = entry.rip,
+		.rflags = RFLAGS_FIXED,
+		.gprs = { .rax = entry.rax, .rbx = entry.rbx },
+	};
 	if (vendor->vcpu_create(&vm->vcpu, &entry, tdp_mmu_root_pa(&vm->mmu))) {
 		vm_stop(vm, "no memory for its vCPU");
 		goto fail;

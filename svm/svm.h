@@ -3,6 +3,7 @@
 
 #include "hv/vcpu.h"
 #include "hv/vendor.h"
+#include "mm/tlb_tag.h"
 #include "svm/npt_pte.h"
 #include "svm/vmcb.h"
 
@@ -23,9 +24,7 @@ extern struct svm_caps svm_caps;
 /* Per-vCPU SVM state. */
 struct svm_vcpu {
 	struct vmcb *vmcb;
-	uint32_t asid;
-	uint64_t asid_generation;
-	unsigned asid_cpu;		/* the CPU the ASID belongs to */
+	struct tlb_tag asid;
 	bool flush_pending;
 };
 
@@ -40,10 +39,6 @@ int svm_cpu_enable(void);
 /* Physical address of this CPU's VMCB page that holds the host's
  * VMSAVE state (FS, GS, TR, LDTR and the syscall MSRs). */
 uint64_t svm_host_vmcb_pa(void);
-
-/* Pick the ASID for `sv` on this CPU before VMRUN: keep it while this CPU
- * has not recycled ASIDs since, else take a fresh one and request a TLB flush. */
-void svm_asid_assign(struct svm_vcpu *sv);
 
 /* Decode the VMCB's exit into the vendor-neutral form. */
 void svm_exit_decode(const struct vmcb *vmcb, struct vm_exit *exit);

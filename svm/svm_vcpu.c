@@ -21,7 +21,6 @@
 #define PAT_DEFAULT	0x0007040600070406ull
 #define DR6_DEFAULT	0xffff0ff0ull
 #define DR7_DEFAULT	0x400ull
-#define RFLAGS_FIXED	0x2ull
 
 static struct svm_vcpu *svm_of(struct vcpu *v)
 {
@@ -88,11 +87,6 @@ static int svm_vcpu_create(struct vcpu *v, const struct guest_entry *entry, uint
 	vmcb->save.g_pat = PAT_DEFAULT;
 	vmcb->save.dr6 = DR6_DEFAULT;
 	vmcb->save.dr7 = DR7_DEFAULT;
-	v->rip = entry->rip;
-	v->rflags = RFLAGS_FIXED;
-	v->efer = 0;
-	v->gprs.rax = entry->rax;
-	v->gprs.rbx = entry->rbx;
 	return 0;
 }
 
@@ -110,8 +104,11 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	struct svm_vcpu *sv = svm_of(v);
 	struct vmcb *vmcb = sv->vmcb;
 
-	svm_asid_assign(sv);
-	vmcb->control.guest_asid = sv->asid;
+	/* ASID 0 is the host's; QEMU has 16 and only TLB_CONTROL 0/1, so a
+	 * recycled ASID costs a full flush. */
+	if (tlb_tag_assign(&sv->asid, svm_caps.nr_asids - 1))
+		sv->flush_pending = true;
+	vmcb->control.guest_asid = sv->asid.id;
 	vmcb->control.tlb_control = sv->flush_pending ? SVM_TLB_CONTROL_FLUSH_ALL
 						      : SVM_TLB_CONTROL_NONE;
 	sv->flush_pending = false;

@@ -11,6 +11,7 @@
 
 #include "hv/guest_load.h"
 #include "hv/vendor.h"
+#include "mm/tlb_tag.h"
 
 struct vcpu;
 struct vcpu_gprs;
@@ -63,8 +64,7 @@ struct vmx_vcpu {
 	void *vmcs;			/* the VMCS region (one page) */
 	int cpu;			/* CPU the VMCS is active on, -1 before the first run */
 	bool launched;			/* VMLAUNCH done: enter with VMRESUME */
-	uint16_t vpid;
-	uint64_t vpid_generation;
+	struct tlb_tag vpid;
 	uint64_t eptp;
 	bool flush_pending;		/* INVEPT before the next entry */
 	uint32_t pending_event;		/* VM-entry interruption information, or 0 */
@@ -91,11 +91,6 @@ bool vmx_feature_control_enable(void);
 /* VMXON on the running CPU; 0 or -errno (logged). */
 int vmx_cpu_enable(void);
 
-/* Give `vx` (its VMCS current) a VPID valid on this CPU before VM entry:
- * keep its VPID while this CPU has not recycled VPIDs since, else take a
- * fresh one, flush the translations tagged with it and write it to the
- * VMCS. Does nothing when VPIDs are not in use. */
-void vmx_vpid_assign(struct vmx_vcpu *vx);
 
 /* Build the shared I/O and MSR bitmaps (once, at probe time). */
 void vmx_bitmaps_init(void);

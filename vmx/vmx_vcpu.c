@@ -22,7 +22,7 @@
 
 #define VECTOR_GP		13
 #define VECTOR_MACHINE_CHECK	18
-#define RFLAGS_FIXED		0x2ull
+#define VPID_MAX		0xffffu
 #define NO_CPU			(-1)
 /* The parts of IDT-vectoring information that VM-entry injection takes. */
 #define INTR_INFO_EVENT_BITS	(INTR_INFO_VALID | INTR_INFO_ERROR_VALID | INTR_INFO_TYPE_MASK | \
@@ -113,11 +113,6 @@ static int vmx_vcpu_create(struct vcpu *v, const struct guest_entry *entry, uint
 		   (vmx_caps.ept_ad ? EPTP_AD_ENABLE : 0);
 	vx->nr_msrs = vmx_switched_msrs_init(vx->msrs);
 	v->vendor = vx;
-	v->rip = entry->rip;
-	v->rflags = RFLAGS_FIXED;
-	v->efer = 0;
-	v->gprs.rax = entry->rax;
-	v->gprs.rbx = entry->rbx;
 	return 0;
 }
 
@@ -259,7 +254,14 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 			 vx->cpu, cpu_id());
 		return;
 	}
-	vmx_vpid_assign(vx);
+	/* VPID 0 is the host's. A recycled VPID may still tag its previous
+	 * holder's translations on this CPU: flush it before first use. */
+	if (vmx_caps.vpid && tlb_tag_assign(&vx->vpid, VPID_MAX)) {
+		if (!invvpid(vmx_caps.invvpid_type, vx->vpid.id))
+			panic("vmx: INVVPID type %llu of VPID %u failed",
+			      (unsigned long long)vmx_caps.invvpid_type, vx->vpid.id);
+		vmx_write(VMCS_VPID, vx->vpid.id);
+	}
 	if (vx->flush_pending) {
 		if (!invept(vmx_caps.invept_type, vx->eptp))
 			panic("vmx: INVEPT type %llu failed",

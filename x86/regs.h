@@ -35,4 +35,5 @@
 #define EFER_NXE        BIT(11)
 #define EFER_SVME       BIT(12)
 
+#define RFLAGS_FIXED    BIT(1)	/* reads as one */
 #define RFLAGS_IF       BIT(9)
