@@ -32,7 +32,6 @@ struct percpu {
 	struct tss64 tss;
 	uint8_t ist_stacks[IST_COUNT][PERCPU_IST_SIZE] __aligned(16);
 	bool virt_enabled;		/* SVM or VMX is on for this CPU */
-	uint64_t rcu_qs;		/* RCU quiescent-state counter */
 };
 static_assert(offsetof(struct percpu, self) == 0, "%gs:0 must hold the block's address");
 
