@@ -10,6 +10,7 @@ enum uart_reg { THR = 0, DLL = 0, IER = 1, DLM = 1, FCR = 2, LCR = 3, MCR = 4, L
 #define FCR_ENABLE   0x07	/* enable and clear both FIFOs */
 #define MCR_DTR_RTS  0x03
 #define LSR_THRE     0x20
+#define LSR_TEMT     0x40
 
 bool uart_init(uint16_t port, unsigned baud)
 {
@@ -34,4 +35,10 @@ void uart_putc(uint16_t port, char c)
 	while (!(inb(port + LSR) & LSR_THRE))
 		__asm__ volatile("pause");
 	outb(port + THR, (uint8_t)c);
+}
+
+void uart_drain(uint16_t port)
+{
+	while (!(inb(port + LSR) & LSR_TEMT))
+		__asm__ volatile("pause");
 }

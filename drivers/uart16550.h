@@ -11,3 +11,6 @@ bool uart_init(uint16_t port, unsigned baud);
 
 /* Send one byte, waiting for room in the transmitter. */
 void uart_putc(uint16_t port, char c);
+
+/* Wait until the last byte has left the transmitter (LSR.TEMT). */
+void uart_drain(uint16_t port);

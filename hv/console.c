@@ -21,3 +21,8 @@ void console_write(const char *s, size_t n)
 		uart_putc(console_port, s[i]);
 	}
 }
+
+void console_drain(void)
+{
+	uart_drain(console_port);
+}

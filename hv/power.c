@@ -3,6 +3,7 @@
  * 0xb004; both use SLP_TYP 0 for S5. */
 #include "drivers/tsc.h"
 #include "hv/cpu.h"
+#include "hv/console.h"
 #include "hv/log.h"
 #include "hv/power.h"
 #include "hv/spinlock.h"
@@ -40,6 +41,7 @@ __noreturn void power_off(void)
 
 	cli();
 	log_info("hv: poweroff");
+	console_drain();
 	if (!pm1a_cnt) {
 		log_error("hv: poweroff: no ACPI power-off port known; halting");
 		cpu_halt_forever();
