@@ -3,6 +3,7 @@
 #pragma once
 
 #include "hv/compiler.h"
+#include "hv/vcpu_gprs.h"
 
 struct vm;
 
@@ -13,6 +14,10 @@ struct vcpu_gprs {
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 };
 static_assert(sizeof(struct vcpu_gprs) == 16 * 8, "GPR block layout");
+static_assert(offsetof(struct vcpu_gprs, rsi) == GPR_RSI, "hv/vcpu_gprs.h offsets");
+static_assert(offsetof(struct vcpu_gprs, rsp) == GPR_RSP, "hv/vcpu_gprs.h offsets");
+static_assert(offsetof(struct vcpu_gprs, r8) == GPR_R8, "hv/vcpu_gprs.h offsets");
+static_assert(offsetof(struct vcpu_gprs, r15) == GPR_R15, "hv/vcpu_gprs.h offsets");
 
 struct vcpu {
 	struct vm *vm;
