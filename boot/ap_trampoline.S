@@ -7,6 +7,7 @@
  * tables, which mark this page NX) -> long mode -> ap_entry64 in .text. */
 #include "boot/ap_trampoline.h"
 #include "boot/gdt.h"
+#include "boot/long_mode.h"
 #include "x86/regs.h"
 
 /* The blob's GDT reuses the final GDT's selectors for code and data, so
@@ -41,19 +42,7 @@ tramp_pm32:
 	movl	%eax, %ds
 	movl	%eax, %es
 	movl	%eax, %ss
-	movl	%cr4, %eax
-	orl	$CR4_PAE, %eax
-	movl	%eax, %cr4
-	movl	$early_pml4, %eax
-	movl	%eax, %cr3
-	/* NXE before the final tables, whose NX bits are reserved without it. */
-	movl	$MSR_EFER, %ecx
-	rdmsr
-	orl	$(EFER_LME | EFER_NXE), %eax
-	wrmsr
-	movl	%cr0, %eax
-	orl	$(CR0_PG | CR0_WP), %eax
-	movl	%eax, %cr0
+	enable_long_mode
 	ljmpl	$GDT_CODE64, $TRAMP_PA(tramp_lm64)
 
 	.code64

@@ -2,6 +2,7 @@
  * first 4 GiB with 2 MiB pages, switch to long mode and call boot_main().
  * Everything here runs before any C code and before the real page tables
  * (mm/paging) exist. */
+#include "boot/long_mode.h"
 #include "x86/regs.h"
 
 #include "boot/multiboot2.h"
@@ -57,18 +58,7 @@ _start:
 	cmpl	$4 * 512, %ecx
 	jne	2b
 
-	movl	%cr4, %eax
-	orl	$CR4_PAE, %eax
-	movl	%eax, %cr4
-	movl	$early_pml4, %eax
-	movl	%eax, %cr3
-	movl	$MSR_EFER, %ecx
-	rdmsr
-	orl	$EFER_LME | EFER_NXE, %eax
-	wrmsr
-	movl	%cr0, %eax
-	orl	$CR0_PG | CR0_WP, %eax
-	movl	%eax, %cr0
+	enable_long_mode
 
 	lgdt	early_gdt_desc
 	ljmp	$0x08, $long_mode
