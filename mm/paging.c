@@ -248,6 +248,9 @@ uint64_t paging_build(const struct paging_memory_map *map,
 	err = map_direct(root, map, gbpages, src);
 	if (!err)
 		err = map_image(root, image, src);
+	/* Leave page 0 unmapped so that a NULL dereference faults. */
+	if (!err)
+		err = map_section(root, 0, PT_PAGE_SIZE, 0, src);
 	if (err) {
 		log_error("paging: out of memory for the page tables");
 		return 0;
