@@ -6,7 +6,6 @@
 #include "x86/insn.h"
 #include "x86/regs.h"
 
-#define MSR_TSC			0x00000010
 #define MSR_STAR		0xc0000081
 #define MSR_LSTAR		0xc0000082
 #define MSR_CSTAR		0xc0000083

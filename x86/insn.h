@@ -65,14 +65,16 @@ static inline uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/* Control registers are unsigned long: 64 bits here, 32 in the i386 guests
+ * (guests/) that share this header. */
 #define DEFINE_CR_ACCESSORS(n)                                              \
-	static inline uint64_t read_cr##n(void)                             \
+	static inline unsigned long read_cr##n(void)                        \
 	{                                                                   \
-		uint64_t v;                                                 \
+		unsigned long v;                                            \
 		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));           \
 		return v;                                                   \
 	}                                                                   \
-	static inline void write_cr##n(uint64_t v)                          \
+	static inline void write_cr##n(unsigned long v)                     \
 	{                                                                   \
 		__asm__ volatile("mov %0, %%cr" #n :: "r"(v) : "memory");   \
 	}
@@ -82,7 +84,7 @@ DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 #undef DEFINE_CR_ACCESSORS
 
-static inline void invlpg(const void *va)
+static inline void invlpg(const volatile void *va)
 {
 	__asm__ volatile("invlpg (%0)" :: "r"(va) : "memory");
 }

@@ -16,11 +16,13 @@
 #define CR0_CD          BIT(30)
 #define CR0_PG          BIT(31)
 
+#define CR4_PSE         BIT(4)
 #define CR4_PAE         BIT(5)
 #define CR4_PGE         BIT(7)
 #define CR4_OSFXSR      BIT(9)
 #define CR4_VMXE        BIT(13)
 
+#define MSR_TSC         0x00000010
 #define MSR_APIC_BASE   0x0000001b
 #define MSR_FEATURE_CONTROL 0x0000003a
 #define MSR_PAT         0x00000277
