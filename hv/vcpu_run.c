@@ -141,8 +141,6 @@ static bool handle_exit(struct vcpu *v, const struct vm_exit *e)
 		 * rather than causing an exit at every entry. */
 		__asm__ volatile("sti; nop; cli" ::: "memory");
 		return true;
-	case EXIT_INTERRUPT_WINDOW:
-		return true;
 	case EXIT_HLT:
 		vm_stop(v->vm, "guest halted at rip=%#llx with no interrupt source to wake it",
 			(unsigned long long)v->rip);

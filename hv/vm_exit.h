@@ -16,7 +16,6 @@ enum vm_exit_reason {
 	EXIT_EXCEPTION,		/* an intercepted guest exception */
 	EXIT_UNDEFINED_INSN,	/* hidden virtualization instructions: #UD */
 	EXIT_INTERRUPT,		/* a host interrupt arrived: just re-enter */
-	EXIT_INTERRUPT_WINDOW,	/* the guest can take an injected interrupt now */
 	EXIT_INIT,
 	EXIT_FAILED_ENTRY,	/* the CPU refused the guest state */
 	EXIT_UNHANDLED,		/* anything else: stops the VM */

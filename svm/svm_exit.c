@@ -75,9 +75,6 @@ void svm_exit_decode(const struct vmcb *vmcb, struct vm_exit *exit)
 	case SVM_EXIT_SMI:
 		exit->reason = EXIT_INTERRUPT;
 		break;
-	case SVM_EXIT_VINTR:
-		exit->reason = EXIT_INTERRUPT_WINDOW;
-		break;
 	case SVM_EXIT_INIT:
 		exit->reason = EXIT_INIT;
 		break;

@@ -120,9 +120,6 @@ void vmx_exit_decode(struct vm_exit *exit)
 	case VMX_EXIT_EXCEPTION_NMI:
 		vmx_decode_exception(exit);
 		break;
-	case VMX_EXIT_INTR_WINDOW:
-		exit->reason = EXIT_INTERRUPT_WINDOW;
-		break;
 	case VMX_EXIT_INIT:
 		exit->reason = EXIT_INIT;
 		break;
