@@ -87,5 +87,5 @@ void tsc_delay_us(uint64_t us)
 	uint64_t deadline = tsc_us_since_boot() + us;
 
 	while (tsc_us_since_boot() < deadline)
-		__asm__ volatile("pause");
+		cpu_relax();
 }

@@ -33,12 +33,12 @@ bool uart_init(uint16_t port, unsigned baud)
 void uart_putc(uint16_t port, char c)
 {
 	while (!(inb(port + LSR) & LSR_THRE))
-		__asm__ volatile("pause");
+		cpu_relax();
 	outb(port + THR, (uint8_t)c);
 }
 
 void uart_drain(uint16_t port)
 {
 	while (!(inb(port + LSR) & LSR_TEMT))
-		__asm__ volatile("pause");
+		cpu_relax();
 }

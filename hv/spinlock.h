@@ -3,6 +3,7 @@
 #pragma once
 
 #include "hv/compiler.h"
+#include "x86/insn.h"
 
 struct spinlock {
 	uint16_t next;
@@ -10,13 +11,6 @@ struct spinlock {
 };
 
 #define SPINLOCK_INIT { 0, 0 }
-
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__)
-	__asm__ volatile("pause" ::: "memory");
-#endif
-}
 
 static inline void spin_lock(struct spinlock *l)
 {

@@ -89,6 +89,12 @@ static inline void invlpg(const volatile void *va)
 	__asm__ volatile("invlpg (%0)" :: "r"(va) : "memory");
 }
 
+/* Tell the CPU this is a spin-wait loop. */
+static inline void cpu_relax(void)
+{
+	__asm__ volatile("pause" ::: "memory");
+}
+
 static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
