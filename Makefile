@@ -18,11 +18,13 @@ HV_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-nostdinc -isystem $(NEWLIB)/include -isystem $(GCC_INC) -I. -MMD -MP
 HV_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T linker.ld
 
-HV_DIRS := boot hv mm drivers x86 vmx svm
-HV_SRCS := $(foreach d,$(HV_DIRS),$(wildcard $(d)/*.c $(d)/*.S))
+# The rooms of the hypervisor (docs/architecture.md); every .c and .S under
+# them is part of the image, sub-rooms such as hv/load included.
+HV_ROOMS := lib x86 cpu boot hv mm drivers vmx svm
+HV_SRCS := $(sort $(shell find $(HV_ROOMS) -name '*.c' -o -name '*.S'))
 HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(HV_SRCS))
 
-.PHONY: all run test unit systest bench deps clean
+.PHONY: all run test unit layers systest bench deps clean
 all: $(BUILD)/hv.iso
 
 deps:
@@ -82,6 +84,12 @@ UNIT_BINS := $(foreach t,$(UNIT_TESTS),$(BUILD)/unit/$(t) $(if $($(t)_TSAN),$(BU
 unit: $(UNIT_BINS)
 	@tools/run-unit.sh $(UNIT_BINS)
 
+# The include arrows between rooms (docs/architecture.md), and the checker's
+# own tests.
+layers:
+	@tools/check-layers.sh
+	@tests/layers.sh
+
 systest: $(BUILD)/hv.iso guests
 	@tests/system/run.sh
 
@@ -97,11 +105,11 @@ bench: deps $(BUILD)/hv.iso guests $(BUILD)/bench-mm
 	@tools/bench.sh
 
 test: deps
+	$(MAKE) layers
 	$(MAKE) unit
 	$(MAKE) systest
 
 clean:
-	rm -rf $(BUILD)/unit $(BUILD)/boot $(BUILD)/hv $(BUILD)/mm $(BUILD)/drivers \
-	       $(BUILD)/x86 $(BUILD)/vmx $(BUILD)/svm $(BUILD)/*.elf* $(BUILD)/*.iso
+	rm -rf $(BUILD)/unit $(addprefix $(BUILD)/,$(HV_ROOMS)) $(BUILD)/*.elf* $(BUILD)/*.iso
 
 -include $(HV_OBJS:.o=.d)

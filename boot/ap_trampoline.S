@@ -1,13 +1,13 @@
 /* Application-processor start-up. The blob between ap_trampoline_start and
  * ap_trampoline_end is linked read-only into the image and copied by
- * hv/smp.c to AP_TRAMPOLINE_PA; a SIPI starts the AP there in real mode
+ * boot/smp.c to AP_TRAMPOLINE_PA; a SIPI starts the AP there in real mode
  * with CS = AP_TRAMPOLINE_PA >> 4, IP = 0. Its path: real mode -> 32-bit
  * protected mode on the blob's own GDT -> PAE paging on the early tables
  * (boot/entry.S; they map the first 4 GiB executable, unlike the final
  * tables, which mark this page NX) -> long mode -> ap_entry64 in .text. */
 #include "boot/ap_trampoline.h"
-#include "boot/gdt.h"
 #include "boot/long_mode.h"
+#include "cpu/gdt.h"
 #include "x86/regs.h"
 
 /* The blob's GDT reuses the final GDT's selectors for code and data, so

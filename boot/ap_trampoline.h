@@ -1,5 +1,5 @@
 /* The application-processor trampoline (boot/ap_trampoline.S): a blob of
- * real-mode code that hv/smp.c copies to a fixed page below 1 MiB, where a
+ * real-mode code that boot/smp.c copies to a fixed page below 1 MiB, where a
  * start-up IPI can point. It switches the AP to long mode on the early
  * identity tables and jumps to ap_entry64 in the image, which loads the
  * final page tables and the AP's stack (its percpu block's stack_top) and
@@ -22,8 +22,8 @@
 
 #ifndef __ASSEMBLY__
 
-#include "hv/compiler.h"
-#include "hv/percpu.h"
+#include "cpu/percpu.h"
+#include "lib/compiler.h"
 
 /* What the BSP writes into the trampoline page. An AP takes `percpu` by
  * swapping in 0, so each block starts at most one CPU, even one that
@@ -46,7 +46,7 @@ extern const char ap_trampoline_start[], ap_trampoline_end[];
 extern const struct ap_boot_params ap_trampoline_params;
 
 /* The AP's first C code, called by ap_entry64 on the AP's own stack with
- * the final page tables loaded and interrupts off (hv/smp.c). */
+ * the final page tables loaded and interrupts off (boot/smp.c). */
 __noreturn void ap_main(struct percpu *pc);
 
 #endif

@@ -5,7 +5,7 @@
 #include "boot/long_mode.h"
 #include "x86/regs.h"
 
-#include "boot/multiboot2.h"
+#include "lib/multiboot2.h"
 #define COM1             0x3f8
 #define PTE_P_W          0x3
 #define PTE_PS           0x80

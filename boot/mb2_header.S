@@ -1,7 +1,7 @@
 /* The multiboot2 header GRUB looks for: ask for the memory map, the command
  * line, the modules (page aligned) and the ACPI RSDP. EFI boot tags go here
  * when UEFI boot arrives. */
-#include "boot/multiboot2.h"
+#include "lib/multiboot2.h"
 
 	.section .multiboot2, "a"
 	.balign MB2_HEADER_ALIGN

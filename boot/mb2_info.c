@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "boot/mb2_info.h"
-#include "boot/multiboot2.h"
-#include "hv/errmsg.h"
+#include "lib/errmsg.h"
+#include "lib/multiboot2.h"
 
 #define RSDP_REVISION_OFFSET	15
 

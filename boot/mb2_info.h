@@ -2,7 +2,8 @@
  * validated, bounded summary, so nothing later walks the loader's tags. */
 #pragma once
 
-#include "hv/compiler.h"
+#include "hv/boot_module.h"
+#include "lib/compiler.h"
 
 #define BOOT_MAX_MEMMAP		128
 #define BOOT_MAX_MODULES	32
@@ -13,12 +14,6 @@ struct boot_mem_region {
 	uint64_t base;
 	uint64_t length;
 	uint32_t type;		/* MB2_MEMORY_* */
-};
-
-struct boot_module {
-	uint64_t start;
-	uint64_t end;		/* first byte past the module */
-	const char *string;	/* the module2 line's arguments, inside the info block */
 };
 
 struct boot_info {

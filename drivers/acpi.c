@@ -4,8 +4,8 @@
 
 #include "drivers/acpi.h"
 #include "drivers/acpi_tables.h"
-#include "hv/errmsg.h"
-#include "hv/log.h"
+#include "lib/errmsg.h"
+#include "lib/log.h"
 
 #define ACPI_RSDP_V1_LEN	offsetof(struct acpi_rsdp, length)
 

@@ -4,7 +4,7 @@
  * caller's callback and its length and checksum are checked before use. */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 #define ACPI_MAX_CPUS		256
 #define ACPI_MAX_IOAPICS	16

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "drivers/acpi_tables.h"
-#include "hv/log.h"
+#include "lib/log.h"
 
 /* Does this FADT (whose length may predate ACPI 2.0) contain `field`? */
 #define FADT_HAS(fadt, field) \

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "drivers/acpi_tables.h"
-#include "hv/log.h"
+#include "lib/log.h"
 
 /* Smallest valid length of each entry type this parser reads. */
 static const uint8_t min_entry_len[] = {

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "drivers/acpi.h"
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 #define ACPI_TABLE_MAX		MiB(1)	/* longer tables are taken as corrupt */
 

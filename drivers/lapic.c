@@ -2,8 +2,8 @@
  * offset; in x2APIC mode the same register is MSR 0x800 + (offset >> 4). */
 #include "drivers/lapic.h"
 #include "drivers/tsc.h"
-#include "hv/log.h"
-#include "hv/spinlock.h"
+#include "lib/log.h"
+#include "lib/spinlock.h"
 #include "x86/insn.h"
 #include "x86/regs.h"
 

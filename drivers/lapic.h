@@ -4,7 +4,7 @@
  * the mode in its lapic_init(); every other CPU follows it. */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 /* Vector the APIC raises for a spurious interrupt (it needs no EOI). */
 #define LAPIC_SPURIOUS_VECTOR 0xff

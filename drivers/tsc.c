@@ -1,7 +1,7 @@
 /* TSC frequency: from CPUID when the CPU states it, else measured over
  * 10 ms of PIT channel 2 (which every PC and both emulators have). */
 #include "drivers/tsc.h"
-#include "hv/log.h"
+#include "lib/log.h"
 #include "x86/insn.h"
 
 #define PIT_HZ          1193182u

@@ -1,7 +1,7 @@
 /* The time-stamp counter: the hypervisor's clock. */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 /* TSC ticks per millisecond; 0 until tsc_calibrate() has run. */
 extern uint64_t tsc_khz;

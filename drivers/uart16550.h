@@ -1,7 +1,7 @@
 /* 16550 UART: the hypervisor's serial console. */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 #define COM1_PORT 0x3f8
 #define COM2_PORT 0x2f8

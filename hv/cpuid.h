@@ -1,7 +1,7 @@
 /* The CPUID a guest sees: the host's, filtered. */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 #include "x86/insn.h"
 
 #define CPUID_HV_LEAF		0x40000000

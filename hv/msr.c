@@ -1,8 +1,8 @@
 /* The guest MSR policy table. */
-#include "hv/log.h"
 #include "hv/msr.h"
-#include "hv/spinlock.h"
 #include "hv/vcpu.h"
+#include "lib/log.h"
+#include "lib/spinlock.h"
 #include "x86/insn.h"
 #include "x86/regs.h"
 

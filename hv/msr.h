@@ -4,7 +4,7 @@
  * logged once per MSR. */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 struct vcpu;
 

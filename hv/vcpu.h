@@ -2,8 +2,8 @@
  * vendor's control block (VMCB or VMCS) behind an opaque pointer. */
 #pragma once
 
-#include "hv/compiler.h"
 #include "hv/vcpu_gprs.h"
+#include "lib/compiler.h"
 
 struct vm;
 

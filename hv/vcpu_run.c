@@ -2,14 +2,14 @@
  * handler stops the VM. Every handler validates what the guest supplied
  * before it changes any state. */
 #include "hv/cpuid.h"
+#include "hv/dev/vdev.h"
 #include "hv/hypercall.h"
-#include "hv/log.h"
 #include "hv/msr.h"
 #include "hv/vcpu_run.h"
-#include "hv/vdev.h"
 #include "hv/vendor.h"
 #include "hv/vm.h"
 #include "hv/vm_exit.h"
+#include "lib/log.h"
 #include "mm/rcu.h"
 
 #define VECTOR_UD	6

@@ -2,7 +2,7 @@
  * this one table (as Linux KVM's kvm_x86_ops). vmx/ and svm/ each fill one. */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 #include "mm/tdp_pte.h"
 
 struct vcpu;
@@ -34,9 +34,6 @@ struct vendor_ops {
 	void (*dump_state)(struct vcpu *v);
 };
 
-/* The vendor this CPU has, chosen by vendor_probe(); NULL before. */
+/* The vendor this CPU has, chosen at boot by vendor_probe() (boot/vendor.h);
+ * NULL before, and when neither vendor is usable. */
 extern const struct vendor_ops *vendor;
-
-/* Pick SVM or VMX from CPUID and check the features guests need; false
- * (with the reason logged) when neither is usable. */
-bool vendor_probe(void);

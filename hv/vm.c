@@ -3,12 +3,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hv/guest_load.h"
-#include "hv/log.h"
+#include "hv/dev/vdev.h"
+#include "hv/load/guest_load.h"
 #include "hv/vcpu_run.h"
-#include "hv/vdev.h"
 #include "hv/vendor.h"
 #include "hv/vm.h"
+#include "lib/log.h"
 #include "mm/page.h"
 #include "mm/pmm.h"
 #include "mm/rcu.h"
@@ -107,10 +107,11 @@ static void vm_memory_destroy(struct vm *vm)
 }
 
 /* Gather the VM's kernel and modules from the boot modules and load them. */
-static int vm_load_kernel(struct vm *vm, const struct boot_info *boot, struct guest_entry *entry)
+static int vm_load_kernel(struct vm *vm, const struct boot_module *boot_mods,
+			  struct guest_entry *entry)
 {
 	const struct vm_config *cfg = vm->config;
-	const struct boot_module *k = &boot->modules[cfg->kernel.index];
+	const struct boot_module *k = &boot_mods[cfg->kernel.index];
 	struct guest_module mods[GUEST_MODULES_MAX];
 	struct guest_kernel kernel = {
 		.kind = cfg->kind,
@@ -122,7 +123,7 @@ static int vm_load_kernel(struct vm *vm, const struct boot_info *boot, struct gu
 	};
 
 	for (size_t i = 0; i < cfg->module_count; i++) {
-		const struct boot_module *m = &boot->modules[cfg->modules[i].index];
+		const struct boot_module *m = &boot_mods[cfg->modules[i].index];
 
 		mods[i] = (struct guest_module){ (const void *)(uintptr_t)m->start,
 						 m->end - m->start, cfg->modules[i].string };
@@ -140,7 +141,7 @@ static void vm_destroy(struct vm *vm)
 	vm_memory_destroy(vm);
 }
 
-int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_info *boot)
+int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_module *mods)
 {
 	struct guest_entry entry;
 	const struct vdev_config devices = {
@@ -163,7 +164,7 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_info
 		vm_stop(vm, "vcpus=%u: only one vCPU per VM is supported so far", cfg->vcpus);
 		return -1;
 	}
-	if (vm_memory_create(vm) || vm_load_kernel(vm, boot, &entry))
+	if (vm_memory_create(vm) || vm_load_kernel(vm, mods, &entry))
 		goto fail;
 	vm->devices = vdev_set_create(&devices);
 	if (!vm->devices) {

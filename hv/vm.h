@@ -2,7 +2,7 @@
  * memslot), the TDP MMU that maps it, its devices and its vCPU. */
 #pragma once
 
-#include "boot/mb2_info.h"
+#include "hv/boot_module.h"
 #include "hv/vcpu.h"
 #include "hv/vm_config.h"
 #include "mm/memslot.h"
@@ -28,9 +28,9 @@ struct vm {
 };
 
 /* Build `vm` from its configuration: allocate and map its RAM, load its
- * kernel from the boot modules in `boot`, create its devices and vCPU.
+ * kernel from the boot modules `mods`, create its devices and vCPU.
  * Returns 0, or -1 with the reason in vm->stop_reason (nothing left allocated). */
-int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_info *boot);
+int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_module *mods);
 
 /* Run the VM on this CPU until it ends, then report how it ended and free
  * everything vm_create() allocated. */

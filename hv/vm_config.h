@@ -8,23 +8,17 @@
  * VMs still run. docs/guests.md is the user's reference. */
 #pragma once
 
-#include "boot/mb2_info.h"
-#include "hv/compiler.h"
+#include "hv/boot_module.h"
+#include "hv/load/guest_load.h"
+#include "lib/compiler.h"
 
 #define VM_NAME_MAX	15		/* characters, from [a-z0-9_-] */
 #define VM_MEM_MIN	MiB(1)		/* smallest mem= accepted */
 #define VM_MEM_MAX	GiB(1)		/* largest mem= accepted */
 #define VM_MEM_ALIGN	MiB(2)		/* mem= is rounded up to this (NPT/EPT huge pages) */
 #define VM_VCPUS_MAX	8
-#define VM_MODULES_MAX	8		/* role=module lines per VM */
+#define VM_MODULES_MAX	GUEST_MODULES_MAX	/* role=module lines per VM */
 #define VM_ERROR_MAX	96
-
-enum vm_kind {
-	VM_KIND_AUTO,		/* multiboot2 header if present, else multiboot1 */
-	VM_KIND_MULTIBOOT,
-	VM_KIND_MULTIBOOT2,
-	VM_KIND_FLAT,		/* real-mode binary started at the reset vector */
-};
 
 /* One boot module a VM uses. */
 struct vm_module_ref {

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hv/cmdline.h"
 #include "hv/vm_config_line.h"
+#include "lib/cmdline.h"
 
 /* Longest key=value setting; longer ones are rejected, not cut. */
 #define SETTING_MAX 64

@@ -2,7 +2,7 @@
  * core handles without knowing VMX from SVM. */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 enum vm_exit_reason {
 	EXIT_CPUID,

@@ -1,12 +1,12 @@
 /* The VM queue: an array and two counters, no locks. */
-#include "boot/idt.h"
+#include "cpu/idt.h"
+#include "cpu/percpu.h"
 #include "drivers/lapic.h"
-#include "hv/log.h"
-#include "hv/percpu.h"
-#include "hv/power.h"
+#include "drivers/power.h"
 #include "hv/vendor.h"
 #include "hv/vm.h"
 #include "hv/vm_sched.h"
+#include "lib/log.h"
 
 #define KICK_VECTOR 0xf0
 

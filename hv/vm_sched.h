@@ -2,7 +2,7 @@
  * started and runs it to its end. */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 struct vm;
 

@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "hv/log.h"
+#include "lib/log.h"
 #include "mm/buddy.h"
 
 enum page_state {

@@ -6,8 +6,8 @@
  * Once initialized, every call is safe from any CPU (one spinlock). */
 #pragma once
 
-#include "hv/compiler.h"
-#include "hv/spinlock.h"
+#include "lib/compiler.h"
+#include "lib/spinlock.h"
 
 #define BUDDY_PAGE_SHIFT	12
 #define BUDDY_PAGE_SIZE		(1ull << BUDDY_PAGE_SHIFT)

@@ -8,8 +8,8 @@
  * structures, while guest memory and page tables come from pmm directly. */
 #include <errno.h>
 
-#include "hv/log.h"
-#include "hv/spinlock.h"
+#include "lib/log.h"
+#include "lib/spinlock.h"
 #include "mm/buddy.h"
 #include "mm/heap.h"
 #include "mm/pmm.h"

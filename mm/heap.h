@@ -2,7 +2,7 @@
  * from pmm at boot, handed out through _sbrk(). */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 #define HEAP_MIN_BYTES	MiB(2)
 #define HEAP_MAX_BYTES	MiB(64)

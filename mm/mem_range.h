@@ -2,7 +2,7 @@
  * sort/merge, punch holes, overlap queries. Pure functions, no allocation. */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 /* The bytes [start, end): end is exclusive, start <= end. */
 struct mem_range {

@@ -9,8 +9,8 @@
  * room for a second one (SMM) by indexing every set by address space. */
 #pragma once
 
-#include "hv/compiler.h"
-#include "hv/spinlock.h"
+#include "lib/compiler.h"
+#include "lib/spinlock.h"
 #include "mm/rcu.h"
 
 #define MEMSLOT_MAX_SLOTS	32767	/* ids 0 .. 32766 */

@@ -3,7 +3,7 @@
  * with instrumentation (tests/unit/page_host.c). */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 #define PAGE_SHIFT	12
 #define PAGE_SIZE	(1ull << PAGE_SHIFT)

@@ -10,8 +10,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "hv/log.h"
-#include "hv/spinlock.h"
+#include "lib/log.h"
+#include "lib/spinlock.h"
 #include "mm/paging.h"
 
 #define PAGE_2M		(1ull << 21)

@@ -5,7 +5,7 @@
  * 4 KiB pages with per-section permissions (only .text executable). */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 #include "mm/mem_range.h"
 #include "x86/insn.h"
 

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "hv/log.h"
+#include "lib/log.h"
 #include "mm/buddy.h"
 #include "mm/pmm.h"
 

@@ -10,7 +10,7 @@
  *   3. pmm_init(): every remaining free range goes to the buddy. */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 #include "mm/mem_range.h"
 #include "mm/paging.h"
 

@@ -8,8 +8,8 @@
  * concurrent updaters need no lock. */
 #include "mm/rcu.h"
 
-#include "hv/cpu.h"
-#include "hv/spinlock.h"
+#include "lib/cpu.h"
+#include "lib/spinlock.h"
 
 struct rcu_cpu {
 	uint64_t qs_gp;			/* 0: idle; else rcu_gp at last QS */
@@ -89,7 +89,7 @@ void rcu_quiescent(void)
 {
 	struct rcu_cpu *rc = this_rcu();
 
-	MM_BUG_ON(rc->read_depth);
+	BUG_ON(rc->read_depth);
 	if (rc->qs_gp)
 		__atomic_store_n(&rc->qs_gp, __atomic_load_n(&rcu_gp, __ATOMIC_ACQUIRE),
 				 __ATOMIC_RELEASE);
@@ -100,7 +100,7 @@ void rcu_idle_enter(void)
 {
 	struct rcu_cpu *rc = this_rcu();
 
-	MM_BUG_ON(rc->read_depth);
+	BUG_ON(rc->read_depth);
 	__atomic_store_n(&rc->qs_gp, 0, __ATOMIC_RELEASE);
 	rcu_run_ready(rc);
 }
@@ -127,7 +127,7 @@ static void rcu_wait_gp(uint64_t gp)
 	struct rcu_cpu *rc = this_rcu();
 	uint64_t saved = rc->qs_gp;
 
-	MM_BUG_ON(rc->read_depth);
+	BUG_ON(rc->read_depth);
 	__atomic_store_n(&rc->qs_gp, 0, __ATOMIC_RELEASE);
 	while (!rcu_gp_done(gp))
 		cpu_relax();
@@ -178,7 +178,7 @@ void rcu_read_lock(void)
 {
 	struct rcu_cpu *rc = this_rcu();
 
-	MM_BUG_ON(!rc->qs_gp);
+	BUG_ON(!rc->qs_gp);
 	rc->read_depth++;
 }
 
@@ -186,7 +186,7 @@ void rcu_read_unlock(void)
 {
 	struct rcu_cpu *rc = this_rcu();
 
-	MM_BUG_ON(!rc->read_depth);
+	BUG_ON(!rc->read_depth);
 	rc->read_depth--;
 }
 

@@ -15,8 +15,8 @@
  * lock): use call_rcu() there. */
 #pragma once
 
-#include "hv/compiler.h"
-#include "mm/mm_bug.h"
+#include "lib/bug.h"
+#include "lib/compiler.h"
 
 struct rcu_head {
 	struct rcu_head *next;
@@ -57,7 +57,7 @@ bool rcu_read_lock_held(void);
  * release in rcu_assign_pointer() so the pointee's contents are visible. */
 #define rcu_dereference(p)						\
 	({								\
-		MM_BUG_ON(!rcu_read_lock_held());			\
+		BUG_ON(!rcu_read_lock_held());			\
 		__atomic_load_n(&(p), __ATOMIC_ACQUIRE);		\
 	})
 
@@ -65,7 +65,7 @@ bool rcu_read_lock_held(void);
  * update-side lock) instead of a read section. */
 #define rcu_dereference_protected(p, held)				\
 	({								\
-		MM_BUG_ON(!(held));					\
+		BUG_ON(!(held));					\
 		__atomic_load_n(&(p), __ATOMIC_RELAXED);		\
 	})
 

@@ -124,7 +124,7 @@ void rmap_remove(struct rmap_head *head, uint64_t *sptep)
 	uint64_t **last;
 
 	if (!(head->val & 1)) {
-		MM_BUG_ON(head->val != (uintptr_t)sptep);
+		BUG_ON(head->val != (uintptr_t)sptep);
 		head->val = 0;
 		return;
 	}
@@ -148,7 +148,7 @@ void rmap_remove(struct rmap_head *head, uint64_t *sptep)
 			return;
 		}
 	}
-	MM_BUG_ON(true);
+	BUG_ON(true);
 }
 
 /* Call fn for each entry recorded in one head. */

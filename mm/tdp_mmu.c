@@ -77,7 +77,7 @@ static void pt_retire(struct tdp_mmu *mmu, uint64_t *pt, int level)
 			pt_retire(mmu, pte_table(mmu, pte), level - 1);
 	}
 	rec = __atomic_load_n(&mmu->spare, __ATOMIC_RELAXED);
-	MM_BUG_ON(!rec);
+	BUG_ON(!rec);
 	__atomic_store_n(&mmu->spare, rec->next, __ATOMIC_RELAXED);
 	rec->pt = pt;
 	rec->next = mmu->unlinked;
@@ -99,8 +99,8 @@ bool tdp_mmu_init(struct tdp_mmu *mmu, const struct tdp_mmu_config *cfg, struct 
 {
 	struct tdp_pt_page *rec;
 
-	MM_BUG_ON(cfg->root_level < 4 || cfg->root_level > TDP_MAX_LEVEL);
-	MM_BUG_ON(cfg->max_leaf_level < 1 || cfg->max_leaf_level > 3);
+	BUG_ON(cfg->root_level < 4 || cfg->root_level > TDP_MAX_LEVEL);
+	BUG_ON(cfg->max_leaf_level < 1 || cfg->max_leaf_level > 3);
 	memset(mmu, 0, sizeof(*mmu));
 	mmu->ops = cfg->ops;
 	mmu->root_level = cfg->root_level;
@@ -120,7 +120,7 @@ void tdp_mmu_destroy(struct tdp_mmu *mmu)
 	write_lock(&mmu->lock);
 	pt_retire(mmu, mmu->root, mmu->root_level);
 	mmu->root = NULL;
-	MM_BUG_ON(mmu->spare);
+	BUG_ON(mmu->spare);
 	/* Zap-root flow: the root is unreachable, so no flush is needed. */
 	pt_release_unlinked(mmu);
 	mmu->tlb_stale = false;

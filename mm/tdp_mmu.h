@@ -13,10 +13,10 @@
  * period that ends every software walk. */
 #pragma once
 
+#include "lib/rwlock.h"
 #include "mm/memslot.h"
 #include "mm/mm_stats.h"
 #include "mm/rcu.h"
-#include "mm/rwlock.h"
 #include "mm/tdp_pte.h"
 
 /* Filled by the vendor code (INVEPT / ASID flush plus IPIs). */
@@ -69,8 +69,8 @@ enum tdp_fault_result {
 };
 
 /* Lock assertions, always on: cheap loads of the tracked owner. */
-#define mmu_lockdep_assert_held_write(mmu) MM_BUG_ON(!rwlock_held_write(&(mmu)->lock))
-#define mmu_lockdep_assert_held(mmu) MM_BUG_ON(!rwlock_held(&(mmu)->lock))
+#define mmu_lockdep_assert_held_write(mmu) BUG_ON(!rwlock_held_write(&(mmu)->lock))
+#define mmu_lockdep_assert_held(mmu) BUG_ON(!rwlock_held(&(mmu)->lock))
 
 /* Set up `mmu` with an empty root, mapping from `slots`; false without
  * memory. */

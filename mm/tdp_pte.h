@@ -7,7 +7,7 @@
  * 51:12 in both formats. */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 #define TDP_PT_ENTRIES		512
 #define TDP_LEVEL_BITS		9

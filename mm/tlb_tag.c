@@ -1,5 +1,5 @@
 /* Per-CPU pools of TLB tags with generations. */
-#include "hv/cpu.h"
+#include "lib/cpu.h"
 #include "mm/tlb_tag.h"
 
 struct tlb_tag_pool {

@@ -5,7 +5,7 @@
  * on this CPU, so a fresh tag must be flushed before the vCPU's first entry. */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 struct tlb_tag {
 	uint32_t id;			/* 0: none yet */

@@ -3,8 +3,8 @@
  * ones hv/msr.c passes through. */
 #include <string.h>
 
-#include "hv/log.h"
 #include "hv/msr.h"
+#include "lib/log.h"
 #include "svm/svm.h"
 
 static uint8_t iopm[SVM_IOPM_BYTES] __aligned(4096);

@@ -1,8 +1,8 @@
 /* SVM detection and per-CPU enabling. */
 #include <errno.h>
 
-#include "hv/log.h"
-#include "hv/percpu.h"
+#include "cpu/percpu.h"
+#include "lib/log.h"
 #include "mm/page.h"
 #include "svm/svm.h"
 #include "x86/insn.h"

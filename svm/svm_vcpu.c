@@ -3,10 +3,10 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "hv/guest_load.h"
-#include "hv/log.h"
+#include "hv/load/guest_load.h"
 #include "hv/vcpu.h"
 #include "hv/vm_exit.h"
+#include "lib/log.h"
 #include "mm/page.h"
 #include "svm/svm.h"
 #include "x86/insn.h"

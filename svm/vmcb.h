@@ -3,7 +3,7 @@
  * against the manual below. */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 struct vmcb_segment {
 	uint16_t selector;

@@ -35,7 +35,7 @@ FLOAT_STDLIB=(__adjust __exp10 __ten_mu atof atoff drand48 dtoa dtoastub ecvtbuf
 FLOAT_TIME=(difftime)
 
 # What libc.a may reference without defining: the OS hooks (the glue in
-# hv/newlib_glue.c supplies those the hypervisor pulls in), and symbols
+# lib/newlib_glue.c supplies those the hypervisor pulls in), and symbols
 # referenced only by members the hypervisor does not use (aligned_alloc,
 # arc4random, dbopen, psignal, rpmatch, towctrans_l, __libc_init_array,
 # the fortify and stack-protector checks). Anything else means a dropped

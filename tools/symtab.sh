@@ -5,7 +5,7 @@
 #   tools/symtab.sh --check PASS1 FINAL fail unless the second link kept
 #                                       every address of the first
 #
-# The table (layout: struct ksyms_header in hv/symbols.h) lists the text
+# The table (layout: struct ksyms_header in cpu/symbols.h) lists the text
 # symbols (nm types T, t, W) below __text_end, sorted by address, then
 # their names. The second link places it last, so the addresses it records
 # stay true; --check proves that they did.

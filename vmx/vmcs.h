@@ -6,7 +6,7 @@
 #pragma once
 
 #ifndef __ASSEMBLY__
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 #endif
 
 /* A field encoding: bit 0 access type (high half of a 64-bit field),

@@ -9,7 +9,7 @@
 
 #ifndef __ASSEMBLY__
 
-#include "hv/guest_load.h"
+#include "hv/load/guest_load.h"
 #include "hv/vendor.h"
 #include "mm/tlb_tag.h"
 

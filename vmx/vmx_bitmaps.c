@@ -3,8 +3,8 @@
  * passes through. */
 #include <string.h>
 
-#include "hv/log.h"
 #include "hv/msr.h"
+#include "lib/log.h"
 #include "vmx/vmx.h"
 
 #define IO_BITMAP_BYTES		4096	/* A: ports 0-0x7fff, B: 0x8000-0xffff */

@@ -3,7 +3,7 @@
  * its high half the bits it allows to be 1. The TRUE_* variants (when
  * IA32_VMX_BASIC bit 55 says they exist) let "default1" bits such as
  * CR3-load exiting be 0; every CPU with unrestricted guest has them. */
-#include "hv/log.h"
+#include "lib/log.h"
 #include "vmx/vmx.h"
 #include "x86/insn.h"
 

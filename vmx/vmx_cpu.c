@@ -1,8 +1,8 @@
 /* VMX detection and per-CPU enabling (VMXON). */
 #include <errno.h>
 
-#include "hv/log.h"
-#include "hv/percpu.h"
+#include "cpu/percpu.h"
+#include "lib/log.h"
 #include "mm/page.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"

@@ -3,8 +3,8 @@
  * length for every instruction-caused exit. */
 #include <stdio.h>
 
-#include "hv/log.h"
 #include "hv/vm_exit.h"
+#include "lib/log.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 

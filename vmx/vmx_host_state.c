@@ -2,8 +2,8 @@
  * TSS and the per-CPU block behind the GS base are), so it is written each
  * time a VMCS becomes active on a CPU. RSP is written by vmx_vmrun at each
  * entry; RFLAGS, which a VM exit clears, is restored there too. */
-#include "boot/gdt.h"
-#include "hv/percpu.h"
+#include "cpu/gdt.h"
+#include "cpu/percpu.h"
 #include "vmx/vmx.h"
 #include "x86/insn.h"
 #include "x86/regs.h"

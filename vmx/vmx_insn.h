@@ -3,7 +3,7 @@
  * says why (vmx_insn_error_name()). */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 /* Enter VMX root operation with the VMXON region at `pa`. */
 static inline bool vmxon(uint64_t pa)

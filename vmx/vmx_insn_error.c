@@ -1,6 +1,6 @@
 /* VM-instruction error numbers (SDM Vol. 3C, "VM Instruction Error
  * Numbers"): why a VMX instruction ended in VMfailValid. */
-#include "hv/log.h"
+#include "lib/log.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 

@@ -5,8 +5,8 @@
  * same area at VM exit, so each VM sees only its own values. The host
  * keeps the last guest's values while it runs: it never executes SYSCALL
  * or SWAPGS, and the next entry loads the next guest's own. */
-#include "hv/log.h"
 #include "hv/msr.h"
+#include "lib/log.h"
 #include "vmx/vmx.h"
 #include "x86/regs.h"
 

@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "hv/cpu.h"
-#include "hv/log.h"
 #include "hv/vcpu.h"
 #include "hv/vm_exit.h"
+#include "lib/cpu.h"
+#include "lib/log.h"
 #include "mm/page.h"
 #include "vmx/ept_pte.h"
 #include "vmx/vmx.h"

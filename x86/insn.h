@@ -1,7 +1,9 @@
-/* Single x86 instructions as inline functions. */
+/* Single x86 instructions as inline functions. The bottom room: it includes
+ * nothing of the project, so every room (lib/ too) may use it. */
 #pragma once
 
-#include "hv/compiler.h"
+#include <stdbool.h>
+#include <stdint.h>
 
 struct cpuid_regs { uint32_t eax, ebx, ecx, edx; };
 
@@ -29,7 +31,7 @@ static inline void wrmsr(uint32_t msr, uint64_t val)
 			 "d"((uint32_t)(val >> 32)) : "memory");
 }
 
-/* An entry of the exception fixup table (.ex_table, boot/extable.c): a
+/* An entry of the exception fixup table (.ex_table, cpu/extable.c): a
  * #GP at `insn` resumes at `fixup` instead of halting the CPU. */
 struct extable_entry {
 	uint64_t insn;

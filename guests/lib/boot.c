@@ -1,11 +1,11 @@
 /* Multiboot v1/v2 boot information, copied into struct boot_info. */
 #include "guests/lib/boot.h"
-#include "boot/multiboot1.h"
-#include "boot/multiboot2.h"
 #include "guests/lib/report.h"
 #include "guests/lib/serial.h"
 #include "guests/lib/string.h"
 #include "guests/lib/trap.h"
+#include "lib/multiboot1.h"
+#include "lib/multiboot2.h"
 
 static struct boot_info boot_info;
 

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 #define BOOT_CMDLINE_MAX	256
 #define BOOT_MAX_RANGES		32

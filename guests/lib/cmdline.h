@@ -1,7 +1,7 @@
 /* The guest's command line: blank-separated words, some of them key=value. */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 /*
  * Finds word key=VALUE in cmdline; returns VALUE (running to the next blank

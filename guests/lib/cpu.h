@@ -1,7 +1,7 @@
 /* CPU identification shared by the guests. */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 #define CPU_VENDOR_LEN	12
 

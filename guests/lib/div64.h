@@ -1,7 +1,7 @@
 /* 64-bit division for guests built without libgcc (no __udivdi3 in i386). */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 /* Returns n / d and stores n % d in *rem; d must be nonzero. */
 static inline uint64_t div_u64_rem(uint64_t n, uint32_t d, uint32_t *rem)

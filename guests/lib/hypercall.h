@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 #define HC_PING		0
 #define HC_ADD		1

@@ -1,6 +1,6 @@
 /* The multiboot v1 header: link it into a guest to make a multiboot v1 kernel
  * (QEMU -kernel loads these directly). ELF-loaded, so no address fields. */
-#include "boot/multiboot1.h"
+#include "lib/multiboot1.h"
 
 #define MB1_FLAGS	(MB1_HEADER_PAGE_ALIGN | MB1_HEADER_MEMORY_INFO)
 

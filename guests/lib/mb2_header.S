@@ -1,7 +1,7 @@
 /* The multiboot2 header: link it instead of mb1_header.S to make a multiboot2
  * kernel (GRUB's `multiboot2`, the hypervisor's v2 path). ELF-loaded: only the
  * end tag. */
-#include "boot/multiboot2.h"
+#include "lib/multiboot2.h"
 
 	.section .multiboot, "a"
 	.balign MB2_HEADER_ALIGN

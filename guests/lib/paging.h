@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 #define PAGE_SIZE		4096u
 #define LARGE_PAGE_SIZE		(4u << 20)

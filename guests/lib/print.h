@@ -6,7 +6,7 @@
 #pragma once
 
 #include <stdarg.h>
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 __printf(1, 2) void kprintf(const char *fmt, ...);
 void kvprintf(const char *fmt, va_list ap);

@@ -8,7 +8,7 @@
  */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 #define DEBUG_EXIT_PORT	0xf4
 

@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 #define TRAP_NONE	(-1)
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/cmdline.h"
+#include "lib/cmdline.h"
 #include "tests/unit/host.h"
 
 static const char *const levels[] = { "error", "warn", "info", "debug", NULL };

@@ -1,2 +1,2 @@
 UNIT_TESTS += cmdline
-cmdline_SRCS := tests/unit/cmdline.c hv/cmdline.c
+cmdline_SRCS := tests/unit/cmdline.c lib/cmdline.c

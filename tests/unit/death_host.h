@@ -1,4 +1,4 @@
-/* Run code that must stop the hypervisor (panic/MM_BUG_ON) in a child
+/* Run code that must stop the hypervisor (panic/BUG_ON) in a child
  * process and report whether it did. */
 #pragma once
 

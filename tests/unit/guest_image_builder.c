@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "boot/multiboot1.h"
-#include "boot/multiboot2.h"
+#include "lib/multiboot1.h"
+#include "lib/multiboot2.h"
 #include "tests/unit/guest_image_builder.h"
 
 static uint8_t scratch[MiB(4)];

@@ -2,7 +2,7 @@
  * executables with chosen segments, multiboot1 and multiboot2 headers. */
 #pragma once
 
-#include "hv/compiler.h"
+#include "lib/compiler.h"
 
 #define IMG_HEADER_OFFSET	0x800	/* where build_elf puts the multiboot header */
 #define IMG_DATA_OFFSET		0x1000	/* where segment file bytes start */

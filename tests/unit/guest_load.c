@@ -14,9 +14,9 @@
 #include <cmocka.h>
 
 #include "boot/mb2_info.h"
-#include "boot/multiboot1.h"
-#include "boot/multiboot2.h"
-#include "hv/guest_load.h"
+#include "hv/load/guest_load.h"
+#include "lib/multiboot1.h"
+#include "lib/multiboot2.h"
 #include "tests/unit/guest_image_builder.h"
 
 static uint8_t *ram;

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "hv/cpu.h"
-#include "hv/log.h"
+#include "lib/cpu.h"
+#include "lib/log.h"
 #include "tests/unit/host.h"
 
 enum log_level log_level = LOG_WARN;

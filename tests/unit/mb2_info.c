@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "boot/mb2_info.h"
-#include "boot/multiboot2.h"
+#include "lib/multiboot2.h"
 
 /* A boot information block under construction. */
 struct builder {

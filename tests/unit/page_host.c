@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/bug.h"
 #include "mm/page.h"
-#include "mm/mm_bug.h"
 #include "tests/unit/page_host.h"
 
 #define REGISTRY_SLOTS	(1u << 18)
@@ -42,10 +42,10 @@ void *page_alloc_zeroed(void)
 		if (fail_after > 0)
 			fail_after--;
 		p = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
-		MM_BUG_ON(!p);
+		BUG_ON(!p);
 		memset(p, 0, PAGE_SIZE);
 		e = lookup(p);
-		MM_BUG_ON(e->page);	/* quarantine: addresses are never reused */
+		BUG_ON(e->page);	/* quarantine: addresses are never reused */
 		*e = (struct page_entry){ .page = p, .live = true };
 		live_pages++;
 	}
@@ -59,7 +59,7 @@ void page_free(void *page)
 
 	pthread_mutex_lock(&registry_lock);
 	e = lookup(page);
-	MM_BUG_ON(e->page != page || !e->live);	/* double or foreign free */
+	BUG_ON(e->page != page || !e->live);	/* double or foreign free */
 	if (e->marked && e->seen_epoch == flush_epoch)
 		early_frees++;
 	e->live = false;

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "hv/cpu.h"
+#include "lib/cpu.h"
 #include "mm/rcu.h"
 #include "tests/unit/death_host.h"
 #include "tests/unit/host.h"

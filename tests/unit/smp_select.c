@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/smp_select.h"
+#include "boot/smp_select.h"
 #include "tests/unit/host.h"
 
 #define XAPIC_MAX_ID  0xfeu

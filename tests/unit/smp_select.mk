@@ -1,2 +1,2 @@
 UNIT_TESTS += smp_select
-smp_select_SRCS := tests/unit/smp_select.c hv/smp_select.c
+smp_select_SRCS := tests/unit/smp_select.c boot/smp_select.c

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/symbols.h"
+#include "cpu/symbols.h"
 
 struct test_symbol {
 	uint64_t addr;

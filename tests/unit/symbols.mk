@@ -1,2 +1,2 @@
 UNIT_TESTS += symbols
-symbols_SRCS := tests/unit/symbols.c hv/symbols.c
+symbols_SRCS := tests/unit/symbols.c cpu/symbols.c

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hv/vdev_device.h"
+#include "hv/dev/vdev_device.h"
 #include "tests/unit/host.h"
 
 #define MAX_LINES	128

@@ -1,0 +1,145 @@
+/* boot_main: the boot CPU's path from the 64-bit entry to a running system. */
+#include "boot/boot_memory.h"
+#include "boot/mb2_info.h"
+#include "boot/options.h"
+#include "boot/smp.h"
+#include "boot/vendor.h"
+#include "cpu/gdt.h"
+#include "cpu/idt.h"
+#include "cpu/percpu.h"
+#include "cpu/traps.h"
+#include "drivers/acpi.h"
+#include "drivers/pic8259.h"
+#include "drivers/power.h"
+#include "drivers/tsc.h"
+#include "drivers/uart16550.h"
+#include "hv/console/console.h"
+#include "hv/idle.h"
+#include "hv/vendor.h"
+#include "hv/vm.h"
+#include "hv/vm_sched.h"
+#include "lib/log.h"
+#include "mm/heap.h"
+#include "mm/paging.h"
+#include "mm/pmm.h"
+
+#define MB2_INFO_MAX MiB(1)
+
+static struct boot_info boot_info;
+static struct acpi_info acpi;
+static struct vm_config vm_configs[BOOT_MAX_MODULES];
+static struct vm vms[BOOT_MAX_MODULES];
+
+/* Validate and parse the loader's info block, or stop with the reason. */
+static void boot_info_load(uint32_t boot_info_pa)
+{
+	const void *block = (const void *)(uintptr_t)boot_info_pa;
+	char err[128];
+
+	if (!boot_info_pa || boot_info_pa & 7)
+		panic("multiboot2: info block at %#x is not 8-byte aligned", boot_info_pa);
+	if (mb2_info_size(block) > MB2_INFO_MAX)
+		panic("multiboot2: info block claims %zu bytes (limit %llu)",
+		      mb2_info_size(block), (unsigned long long)MB2_INFO_MAX);
+	if (mb2_parse(block, &boot_info, err, sizeof(err)))
+		panic("multiboot2: %s", err);
+}
+
+/* Build the final page tables, the page allocator and the heap. */
+static void memory_init(void)
+{
+	struct pmm_boot_map map;
+	uint64_t root;
+
+	boot_memory_map(&boot_info, &map);
+	root = pmm_early_init(&map);
+	if (!root)
+		panic("mm: cannot build the hypervisor's page tables");
+	paging_load(root);
+	if (pmm_init())
+		panic("mm: no usable memory for the page allocator");
+	if (heap_init(heap_default_bytes(pmm_total_bytes())))
+		panic("mm: no memory for the heap");
+	log_info("mem: usable=%llu MiB free=%llu MiB heap=%llu KiB",
+		 (unsigned long long)(pmm_total_bytes() >> 20),
+		 (unsigned long long)(pmm_free_bytes() >> 20),
+		 (unsigned long long)(heap_size_bytes() >> 10));
+}
+
+/* Read the MADT and FADT; without them the machine runs on one CPU and
+ * cannot power itself off, which is reported, not fatal. */
+static void acpi_init(void)
+{
+	char err[128];
+
+	if (!boot_info.rsdp_len) {
+		log_warn("acpi: the loader found no RSDP: one CPU, no power-off");
+		return;
+	}
+	if (acpi_parse(boot_info.rsdp, boot_info.rsdp_len, boot_memory_access, &boot_info,
+		       &acpi, err, sizeof(err))) {
+		log_warn("acpi: %s: one CPU, no power-off", err);
+		return;
+	}
+	if (acpi.fadt.s5_present)
+		power_init(acpi.fadt.pm1a_cnt_port, acpi.fadt.s5_slp_typa);
+	log_info("acpi: revision %u, %zu CPUs, %zu IOAPICs, PM1a control port %#x",
+		 acpi.revision, acpi.madt.cpu_count, acpi.madt.ioapic_count,
+		 acpi.fadt.pm1a_cnt_port);
+}
+
+/* Build a VM for every configuration on the module lines; a VM that
+ * cannot be built is kept so that its error is reported when it "runs". */
+static size_t vms_create(void)
+{
+	size_t n;
+
+	if (vm_configs_parse(boot_info.modules, boot_info.module_count, vm_configs,
+			     ARRAY_SIZE(vm_configs), &n))
+		panic("vm: more module lines than VM slots");
+	for (size_t i = 0; i < n; i++)
+		vm_create(&vms[i], &vm_configs[i], boot_info.modules);
+	return n;
+}
+
+/* Log lines go to the serial console, stamped by the TSC. */
+static const struct log_backend console_log = {
+	.write = console_write,
+	.drain = console_drain,
+	.now_us = tsc_us_since_boot,
+	.backtrace = backtrace_here,
+};
+
+__noreturn void boot_main(uint32_t boot_info_pa);
+
+__noreturn void boot_main(uint32_t boot_info_pa)
+{
+	struct percpu *bsp = percpu_init_bsp();
+
+	console_init(COM1_PORT, 115200);
+	log_set_backend(&console_log);
+	boot_info_load(boot_info_pa);
+	options_parse(boot_info.cmdline);
+	if (!console_init(hv_options.console_port, hv_options.console_baud))
+		log_warn("console: no UART at %#x, staying on COM1", hv_options.console_port);
+	log_info("hv: x86-64 micro-hypervisor, cmdline \"%s\"", boot_info.cmdline);
+	tsc_calibrate();
+
+	pic8259_mask_all();
+	idt_init();
+	cpu_tables_load(bsp);
+	percpu_activate(bsp);
+	memory_init();
+	acpi_init();
+	smp_init_bsp();
+	if (hv_options.selftest != SELFTEST_NONE)
+		traps_selftest(selftest_name(hv_options.selftest));
+	smp_boot(acpi.madt.apic_ids, acpi.madt.cpu_count, hv_options.smp_max);
+	vendor_probe();
+	size_t nr_vms = vms_create();
+
+	log_info("hv: ready cpus=%u free=%llu MiB", cpu_count(),
+		 (unsigned long long)(pmm_free_bytes() >> 20));
+	vm_sched_start(vms, nr_vms, hv_options.idle == IDLE_POWEROFF);
+	cpu_idle();
+}

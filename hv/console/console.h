@@ -1,0 +1,14 @@
+/* The serial console: where log lines and guest output go. */
+#pragma once
+
+#include "lib/compiler.h"
+
+/* Write n bytes to the console (no locking: log_printf serializes). */
+void console_write(const char *s, size_t n);
+
+/* Use the UART at `port` at `baud`; false (console unchanged) if none answers. */
+bool console_init(uint16_t port, unsigned baud);
+
+/* Wait until everything written has left the UART (before a power-off:
+ * emulators drop what is still being sent). */
+void console_drain(void);

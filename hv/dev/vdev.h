@@ -1,0 +1,62 @@
+/* A VM's emulated port-I/O devices, as QEMU's `pc` machine places them:
+ * COM1 UART, isa-debug-exit, fw_cfg and the POST-code port. The VM core
+ * creates one set per VM and hands every I/O exit to vdev_io().
+ * Ports and guest-visible behaviour: docs/devices.md. */
+#pragma once
+
+#include "lib/compiler.h"
+
+/* Longest VM name, without the NUL. */
+#define VDEV_NAME_MAX		31
+/* Guest characters per console line; a longer line is cut into pieces. */
+#define VDEV_LINE_MAX		200
+/* Longest line the console sink is given: "[NAME] " + text, NUL included. */
+#define VDEV_SINK_LINE_MAX	(1 + VDEV_NAME_MAX + 2 + VDEV_LINE_MAX + 1)
+
+/* Receives one whole line of guest console output, already prefixed with
+ * "[NAME] " and without a newline. Called with the set's lock held: it must
+ * not call back into the set. */
+typedef void (*vdev_console_fn)(void *ctx, const char *line);
+
+/* What a VM's devices need to know about the VM. */
+struct vdev_config {
+	const char *vm_name;		/* 1..VDEV_NAME_MAX printable chars, copied */
+	uint64_t ram_bytes;		/* guest RAM reported by fw_cfg, nonzero */
+	unsigned vcpus;			/* vCPU count reported by fw_cfg, 1..65535 */
+	vdev_console_fn console;	/* where the UART's lines go */
+	void *console_ctx;		/* passed back to `console` */
+};
+
+enum vdev_result {
+	VDEV_OK,		/* handled (unclaimed ports included); resume the guest */
+	VDEV_EXIT,		/* the guest asked to end the VM: see vdev_set_exit_status() */
+	VDEV_BAD_ACCESS,	/* size not 1, 2 or 4, or no value: a caller bug; nothing done */
+};
+
+struct vdev_set;
+
+/* Create the device set of VM `config->vm_name` with every standard device
+ * attached. Returns NULL (and logs why) for a bad config or no memory. */
+struct vdev_set *vdev_set_create(const struct vdev_config *config);
+
+/* Flush pending console output, then free the set. NULL is ignored. */
+void vdev_set_destroy(struct vdev_set *set);
+
+/* Perform one guest port access of `size` bytes (1, 2 or 4) at `port`.
+ * A write takes the low `size` bytes of *value; a read stores the result in
+ * *value, zero-extended. The device whose ports hold the whole access
+ * handles it; otherwise the access is unclaimed: reads give all ones, writes
+ * are dropped, and the first such access to each port is logged at debug
+ * level. Safe to call from several vCPUs of the VM at once. */
+enum vdev_result vdev_io(struct vdev_set *set, uint16_t port, unsigned size, bool is_write,
+			 uint32_t *value);
+
+/* Hand any partial console line to the sink (call when the VM stops). */
+void vdev_set_flush(struct vdev_set *set);
+
+/* Whether the guest asked to end the VM; if so, *status holds the value it
+ * wrote to isa-debug-exit (the first one, if several vCPUs wrote). */
+bool vdev_set_exit_status(struct vdev_set *set, uint32_t *status);
+
+/* The last POST code the guest wrote to port 0x80 (0 before any). */
+uint8_t vdev_port80_code(struct vdev_set *set);
