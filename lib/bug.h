@@ -1,5 +1,6 @@
-/* Always-on invariant checks for the memory core: cheap enough to keep in
- * every build, fatal because a broken MMU invariant corrupts guests. */
+/* Always-on invariant checks (the memory core's MMU rules, lock modes):
+ * cheap enough to keep in every build, fatal because a broken invariant
+ * corrupts guests. */
 #pragma once
 
 #include "lib/log.h"
