@@ -1,29 +1,43 @@
 /* Turning the loader's memory map into the allocator's inputs. */
 #include "boot/boot_memory.h"
 #include "lib/multiboot2.h"
-
-#define MAX_RESERVED (BOOT_MAX_MODULES + 1)
+#include "mm/page.h"
 
 static struct mem_range ram[BOOT_MAX_MEMMAP];
 static struct mem_range usable[BOOT_MAX_MEMMAP];
-static struct mem_range reserved[MAX_RESERVED];
+static struct mem_range reserved[PMM_MAX_RANGES];
 
-void boot_memory_map(const struct boot_info *info, struct pmm_boot_map *boot)
+/* Append `r`, widened to whole pages, to the reserved ranges; when the
+ * array is full, merge what touches (GRUB packs modules page after page). */
+static int reserve(size_t *n, struct mem_range r)
 {
-	size_t nr_ram = 0, nr_usable = 0, nr_reserved = 0;
+	if (*n == ARRAY_SIZE(reserved))
+		*n = mem_ranges_normalize(reserved, *n);
+	if (*n == ARRAY_SIZE(reserved))
+		return -1;
+	reserved[(*n)++] = (struct mem_range){ ALIGN_DOWN(r.start, PAGE_SIZE),
+					       ALIGN_UP(r.end, PAGE_SIZE) };
+	return 0;
+}
+
+int boot_memory_map(const struct boot_info *info, struct pmm_boot_map *boot)
+{
+	size_t nr_ram = 0, nr_usable = 0, nr_reserved = 0, cursor = 0;
+	struct boot_module m;
 
 	for (size_t i = 0; i < info->mem_count; i++) {
-		const struct boot_mem_region *m = &info->mem[i];
-		struct mem_range r = { m->base, m->base + m->length };
+		const struct boot_mem_region *r = &info->mem[i];
+		struct mem_range range = { r->base, r->base + r->length };
 
-		ram[nr_ram++] = r;
-		if (m->type == MB2_MEMORY_AVAILABLE)
-			usable[nr_usable++] = r;
+		ram[nr_ram++] = range;
+		if (r->type == MB2_MEMORY_AVAILABLE)
+			usable[nr_usable++] = range;
 	}
-	for (size_t i = 0; i < info->module_count; i++)
-		reserved[nr_reserved++] = (struct mem_range){ info->modules[i].start,
-							      info->modules[i].end };
-	reserved[nr_reserved++] = (struct mem_range){ info->info_start, info->info_end };
+	while (mb2_next_module(info, &cursor, &m))
+		if (reserve(&nr_reserved, (struct mem_range){ m.start, m.end }))
+			return -1;
+	if (reserve(&nr_reserved, (struct mem_range){ info->info_start, info->info_end }))
+		return -1;
 
 	*boot = (struct pmm_boot_map){
 		.map = { ram, nr_ram, usable, nr_usable },
@@ -33,6 +47,7 @@ void boot_memory_map(const struct boot_info *info, struct pmm_boot_map *boot)
 		.early_mapped_end = GiB(4),
 		.gbpages = paging_cpu_has_gbpages(),
 	};
+	return 0;
 }
 
 const void *boot_memory_access(uint64_t pa, size_t len, void *boot_info)

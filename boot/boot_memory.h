@@ -7,8 +7,9 @@
 
 /* Fill `boot` (whose arrays live in static storage) from `info`: every
  * memory-map range, the usable ones, and the modules and the info block
- * as reserved ranges. */
-void boot_memory_map(const struct boot_info *info, struct pmm_boot_map *boot);
+ * as reserved ranges. Returns 0, or -1 when the modules lie in more than
+ * PMM_MAX_RANGES separate ranges. */
+int boot_memory_map(const struct boot_info *info, struct pmm_boot_map *boot);
 
 /* The physical range [pa, pa + len) if one memory-map range holds it all
  * (so the hypervisor maps it), else NULL. Shaped as acpi_map_fn. */

@@ -1,4 +1,6 @@
 /* boot_main: the boot CPU's path from the 64-bit entry to a running system. */
+#include <stdlib.h>
+
 #include "boot/boot_memory.h"
 #include "boot/mb2_info.h"
 #include "boot/options.h"
@@ -27,8 +29,6 @@
 
 static struct boot_info boot_info;
 static struct acpi_info acpi;
-static struct vm_config vm_configs[BOOT_MAX_MODULES];
-static struct vm vms[BOOT_MAX_MODULES];
 
 /* Validate and parse the loader's info block, or stop with the reason. */
 static void boot_info_load(uint32_t boot_info_pa)
@@ -42,7 +42,7 @@ static void boot_info_load(uint32_t boot_info_pa)
 		panic("multiboot2: info block claims %zu bytes (limit %llu)",
 		      mb2_info_size(block), (unsigned long long)MB2_INFO_MAX);
 	if (mb2_parse(block, &boot_info, err, sizeof(err)))
-		panic("multiboot2: %s", err);
+		panic("%s", err);
 }
 
 /* Build the final page tables, the page allocator and the heap. */
@@ -51,7 +51,9 @@ static void memory_init(void)
 	struct pmm_boot_map map;
 	uint64_t root;
 
-	boot_memory_map(&boot_info, &map);
+	if (boot_memory_map(&boot_info, &map))
+		panic("mm: the %zu boot modules lie in more than %d separate ranges",
+		      boot_info.module_count, PMM_MAX_RANGES);
 	root = pmm_early_init(&map);
 	if (!root)
 		panic("mm: cannot build the hypervisor's page tables");
@@ -88,17 +90,33 @@ static void acpi_init(void)
 		 acpi.fadt.pm1a_cnt_port);
 }
 
-/* Build a VM for every configuration on the module lines; a VM that
- * cannot be built is kept so that its error is reported when it "runs". */
-static size_t vms_create(void)
+/* The table of boot modules, sized to the modules present. */
+static void boot_modules_load(void)
 {
-	size_t n;
+	size_t n = boot_info.module_count, cursor = 0;
 
-	if (vm_configs_parse(boot_info.modules, boot_info.module_count, vm_configs,
-			     ARRAY_SIZE(vm_configs), &n))
+	boot_info.modules = calloc(MAX(n, 1), sizeof(*boot_info.modules));
+	if (!boot_info.modules)
+		panic("boot: no memory for the table of %zu modules", n);
+	for (size_t i = 0; i < n; i++)
+		mb2_next_module(&boot_info, &cursor, &boot_info.modules[i]);
+}
+
+/* Build a VM for every configuration on the module lines; a VM that
+ * cannot be built is kept so that its error is reported when it "runs".
+ * Each module line makes at most one VM, so that many slots suffice. */
+static size_t vms_create(struct vm **vms)
+{
+	size_t slots = MAX(boot_info.module_count, 1), n;
+	struct vm_config *configs = calloc(slots, sizeof(*configs));
+
+	*vms = calloc(slots, sizeof(**vms));
+	if (!configs || !*vms)
+		panic("vm: no memory for %zu VM configurations", slots);
+	if (vm_configs_parse(boot_info.modules, boot_info.module_count, configs, slots, &n))
 		panic("vm: more module lines than VM slots");
 	for (size_t i = 0; i < n; i++)
-		vm_create(&vms[i], &vm_configs[i], boot_info.modules);
+		vm_create(&(*vms)[i], &configs[i], boot_info.modules);
 	return n;
 }
 
@@ -130,13 +148,15 @@ __noreturn void boot_main(uint32_t boot_info_pa)
 	cpu_tables_load(bsp);
 	percpu_activate(bsp);
 	memory_init();
+	boot_modules_load();
 	acpi_init();
 	smp_init_bsp();
 	if (hv_options.selftest != SELFTEST_NONE)
 		traps_selftest(selftest_name(hv_options.selftest));
 	smp_boot(acpi.madt.apic_ids, acpi.madt.cpu_count, hv_options.smp_max);
 	vendor_probe();
-	size_t nr_vms = vms_create();
+	struct vm *vms;
+	size_t nr_vms = vms_create(&vms);
 
 	log_info("hv: ready cpus=%u free=%llu MiB", cpu_count(),
 		 (unsigned long long)(pmm_free_bytes() >> 20));

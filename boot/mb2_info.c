@@ -69,26 +69,17 @@ static int parse_mmap(const struct mb2_tag_mmap *mmap, struct boot_info *out,
 	return 0;
 }
 
-/* Record one module tag in out->modules. */
+/* Check one module tag and count it; mb2_next_module() reads it later. */
 static int parse_module(const struct mb2_tag_module *mod, struct boot_info *out,
 			char *err, size_t errlen)
 {
-	struct boot_module *m;
-	const char *string = bounded_string(mod->string, mod->tag.size - sizeof(*mod));
-
-	if (!string)
+	if (!bounded_string(mod->string, mod->tag.size - sizeof(*mod)))
 		return errmsg(err, errlen, "multiboot2: module %zu string is not NUL-terminated",
 			    out->module_count);
 	if (mod->mod_start >= mod->mod_end)
 		return errmsg(err, errlen, "multiboot2: module %zu range 0x%x-0x%x is empty or reversed",
 			    out->module_count, mod->mod_start, mod->mod_end);
-	if (out->module_count == BOOT_MAX_MODULES)
-		return errmsg(err, errlen, "multiboot2: more than %d modules",
-			    BOOT_MAX_MODULES);
-	m = &out->modules[out->module_count++];
-	m->start = mod->mod_start;
-	m->end = mod->mod_end;
-	m->string = string;
+	out->module_count++;
 	return 0;
 }
 
@@ -179,4 +170,25 @@ int mb2_parse(const void *info, struct boot_info *out, char *err, size_t errlen)
 	if (!(seen & (1u << MB2_TAG_MMAP)))
 		return errmsg(err, errlen, "multiboot2: the loader gave no memory map");
 	return 0;
+}
+
+bool mb2_next_module(const struct boot_info *info, size_t *cursor, struct boot_module *m)
+{
+	const uint8_t *block = (const void *)(uintptr_t)info->info_start;
+	size_t offset = MAX(*cursor, sizeof(struct mb2_info_header));
+
+	for (;;) {
+		const struct mb2_tag *tag = (const void *)(block + offset);
+
+		if (tag->type == MB2_TAG_END)
+			return false;
+		offset += ALIGN_UP(tag->size, MB2_TAG_ALIGN);
+		if (tag->type == MB2_TAG_MODULE) {
+			const struct mb2_tag_module *mod = (const void *)tag;
+
+			*m = (struct boot_module){ mod->mod_start, mod->mod_end, mod->string };
+			*cursor = offset;
+			return true;
+		}
+	}
 }

@@ -266,6 +266,8 @@ static void test_mb2_elf64_higher_half(void **state)
 	static uint8_t mod[3000];
 	struct guest_module gm = { .data = mod, .size = sizeof(mod), .string = "initrd --x" };
 	struct boot_info bi;
+	struct boot_module bm;
+	size_t cursor = 0;
 	const uint8_t *meminfo;
 	uint32_t kib[2];
 	char perr[160];
@@ -300,10 +302,11 @@ static void test_mb2_elf64_higher_half(void **state)
 	assert_int_equal(bi.mem[2].length, ram_size - MiB(1));
 	assert_int_equal(bi.mem[2].type, MB2_MEMORY_AVAILABLE);
 	assert_int_equal(bi.module_count, 1);
-	assert_int_equal(bi.modules[0].start, 0x303000);	/* after the data's bss */
-	assert_int_equal(bi.modules[0].end, 0x303000 + sizeof(mod));
-	assert_string_equal(bi.modules[0].string, "initrd --x");
-	assert_memory_equal(ram + bi.modules[0].start, mod, sizeof(mod));
+	assert_true(mb2_next_module(&bi, &cursor, &bm));
+	assert_int_equal(bm.start, 0x303000);	/* after the data's bss */
+	assert_int_equal(bm.end, 0x303000 + sizeof(mod));
+	assert_string_equal(bm.string, "initrd --x");
+	assert_memory_equal(ram + bm.start, mod, sizeof(mod));
 	assert_int_equal(bi.rsdp_len, 0);
 
 	meminfo = find_mb2_tag(entry.rbx, MB2_TAG_BASIC_MEMINFO);

@@ -128,6 +128,8 @@ static void rsdp_bytes(uint8_t *rsdp, size_t len, uint8_t revision)
 
 static void test_full_block(void **state)
 {
+	struct boot_module m;
+	size_t cursor = 0;
 	uint8_t v1[20], v2[36];
 	uint8_t elf[12] = { 0 };
 	void *info;
@@ -152,11 +154,14 @@ static void test_full_block(void **state)
 	assert_string_equal(bi.cmdline, "loglevel=debug smp=2");
 	assert_string_equal(bi.loader_name, "GRUB 2.06");
 	assert_int_equal(bi.module_count, 2);
-	assert_int_equal(bi.modules[0].start, 0x200000);
-	assert_int_equal(bi.modules[0].end, 0x201000);
-	assert_string_equal(bi.modules[0].string, "name=linux mem=64M");
-	assert_int_equal(bi.modules[1].start, 0x300000);
-	assert_string_equal(bi.modules[1].string, "");
+	assert_true(mb2_next_module(&bi, &cursor, &m));
+	assert_int_equal(m.start, 0x200000);
+	assert_int_equal(m.end, 0x201000);
+	assert_string_equal(m.string, "name=linux mem=64M");
+	assert_true(mb2_next_module(&bi, &cursor, &m));
+	assert_int_equal(m.start, 0x300000);
+	assert_string_equal(m.string, "");
+	assert_false(mb2_next_module(&bi, &cursor, &m));
 	assert_int_equal(bi.mem_count, 3);
 	assert_int_equal(bi.mem[1].base, 0xf0000);
 	assert_int_equal(bi.mem[1].length, 0x10000);
@@ -308,14 +313,25 @@ static void test_module_range_reversed(void **state)
 	expect_error(finish(), "module 1 range 0x400000-0x400000");
 }
 
-static void test_too_many_modules(void **state)
+/* No table limits the modules: each one comes back, in order. */
+static void test_many_modules(void **state)
 {
-	int i;
+	enum { MODULES = 300 };
+	struct boot_module m;
+	size_t cursor = 0, i;
 
 	add_mmap(24, ram, 1);
-	for (i = 0; i <= BOOT_MAX_MODULES; i++)
-		add_module(0x100000 * (i + 1), 0x100000 * (i + 1) + 1, "m");
-	expect_error(finish(), "more than 32 modules");
+	for (i = 0; i < MODULES; i++)
+		add_module(0x100000 * (i + 1), 0x100000 * (i + 1) + i + 1, i % 2 ? "odd" : "even");
+	assert_int_equal(mb2_parse(finish(), &bi, err, sizeof(err)), 0);
+	assert_int_equal(bi.module_count, MODULES);
+	for (i = 0; i < MODULES; i++) {
+		assert_true(mb2_next_module(&bi, &cursor, &m));
+		assert_int_equal(m.start, 0x100000 * (i + 1));
+		assert_int_equal(m.end, 0x100000 * (i + 1) + i + 1);
+		assert_string_equal(m.string, i % 2 ? "odd" : "even");
+	}
+	assert_false(mb2_next_module(&bi, &cursor, &m));
 }
 
 static void test_mmap_entry_too_small(void **state)
@@ -416,7 +432,7 @@ int main(void)
 		T(test_loader_name_not_terminated),
 		T(test_module_string_not_terminated),
 		T(test_module_range_reversed),
-		T(test_too_many_modules),
+		T(test_many_modules),
 		T(test_mmap_entry_too_small),
 		T(test_mmap_entry_size_unaligned),
 		T(test_mmap_partial_entry),
