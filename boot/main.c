@@ -8,7 +8,9 @@
 #include "boot/vendor.h"
 #include "cpu/gdt.h"
 #include "cpu/idt.h"
+#include "cpu/fpu.h"
 #include "cpu/percpu.h"
+#include "cpu/timer.h"
 #include "cpu/traps.h"
 #include "drivers/acpi.h"
 #include "drivers/pic8259.h"
@@ -16,10 +18,9 @@
 #include "drivers/tsc.h"
 #include "drivers/uart16550.h"
 #include "hv/console/console.h"
-#include "hv/idle.h"
+#include "hv/sched.h"
 #include "hv/vendor.h"
 #include "hv/vm.h"
-#include "hv/vm_sched.h"
 #include "lib/log.h"
 #include "mm/heap.h"
 #include "mm/paging.h"
@@ -151,6 +152,8 @@ __noreturn void boot_main(uint32_t boot_info_pa)
 	boot_modules_load();
 	acpi_init();
 	smp_init_bsp();
+	fpu_init_cpu();
+	timers_init_cpu();
 	if (hv_options.selftest != SELFTEST_NONE)
 		traps_selftest(selftest_name(hv_options.selftest));
 	smp_boot(acpi.madt.apic_ids, acpi.madt.cpu_count, hv_options.smp_max);
@@ -160,6 +163,6 @@ __noreturn void boot_main(uint32_t boot_info_pa)
 
 	log_info("hv: ready cpus=%u free=%llu MiB", cpu_count(),
 		 (unsigned long long)(pmm_free_bytes() >> 20));
-	vm_sched_start(vms, nr_vms, hv_options.idle == IDLE_POWEROFF);
-	cpu_idle();
+	sched_start(vms, nr_vms, hv_options.idle == IDLE_POWEROFF);
+	sched_loop();
 }

@@ -12,10 +12,12 @@
 #include "boot/smp_select.h"
 #include "cpu/gdt.h"
 #include "cpu/idt.h"
+#include "cpu/fpu.h"
 #include "cpu/percpu.h"
+#include "cpu/timer.h"
 #include "drivers/lapic.h"
 #include "drivers/tsc.h"
-#include "hv/idle.h"
+#include "hv/sched.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
 #include "x86/insn.h"
@@ -89,8 +91,10 @@ __noreturn void ap_main(struct percpu *pc)
 	lapic_init();
 	if (!ap_start_end(pc))
 		cpu_halt_forever();	/* the BSP gave up on this start: stay out */
+	fpu_init_cpu();
+	timers_init_cpu();
 	cpu_come_online(pc);
-	cpu_idle();
+	sched_loop();
 }
 
 /* The parameter block inside the copy of the trampoline. */

@@ -12,6 +12,8 @@
 #define APIC_BASE_ENABLE	(1ull << 11)
 #define APIC_BASE_ADDR_MASK	0x000ffffffffff000ull
 #define CPUID1_ECX_X2APIC	(1u << 21)
+#define CPUID1_ECX_TSC_DEADLINE	(1u << 24)
+#define MSR_TSC_DEADLINE	0x6e0
 
 #define LAPIC_ID		0x020
 #define LAPIC_TPR		0x080
@@ -19,7 +21,11 @@
 #define LAPIC_SVR		0x0f0
 #define LAPIC_ICR_LOW		0x300
 #define LAPIC_ICR_HIGH		0x310
+#define LAPIC_LVT_TIMER		0x320
 #define LAPIC_LVT_LINT0		0x350
+#define LAPIC_TIMER_INITIAL	0x380
+#define LAPIC_TIMER_CURRENT	0x390
+#define LAPIC_TIMER_DIVIDE	0x3e0
 #define XAPIC_MMIO_SIZE		0x1000
 
 #define X2APIC_MSR_BASE		0x800
@@ -27,6 +33,9 @@
 
 #define SVR_APIC_ENABLE		(1u << 8)
 #define LVT_MASKED		(1u << 16)
+#define LVT_TIMER_TSC_DEADLINE	(2u << 17)
+#define TIMER_DIVIDE_BY_1	0xb
+#define TIMER_CALIBRATE_US	10000
 #define ICR_FIXED		(0u << 8)
 #define ICR_INIT		(5u << 8)
 #define ICR_STARTUP		(6u << 8)
@@ -43,6 +52,8 @@
 
 static bool x2apic;			/* chosen by the boot CPU */
 static volatile uint32_t *xapic_regs;	/* xAPIC register page, identity mapped */
+static bool timer_tsc_deadline;		/* the timer counts in TSC-deadline mode */
+static uint64_t timer_khz;		/* one-shot mode: timer ticks per ms (divide by 1) */
 
 static uint32_t lapic_read(unsigned reg)
 {
@@ -170,4 +181,58 @@ bool lapic_send_ipi(uint32_t apic_id, uint8_t vector)
 		return false;
 	}
 	return lapic_send(apic_id, ICR_FIXED | ICR_LEVEL_ASSERT | vector);
+}
+
+/* One-shot mode: how fast the timer counts, measured against the TSC. */
+static uint64_t lapic_timer_measure_khz(void)
+{
+	uint32_t left;
+
+	lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_1);
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+	lapic_write(LAPIC_TIMER_INITIAL, UINT32_MAX);
+	tsc_delay_us(TIMER_CALIBRATE_US);
+	left = lapic_read(LAPIC_TIMER_CURRENT);
+	lapic_write(LAPIC_TIMER_INITIAL, 0);
+	return (uint64_t)(UINT32_MAX - left) * 1000 / TIMER_CALIBRATE_US;
+}
+
+void lapic_timer_init(uint8_t vector)
+{
+	if (rdmsr(MSR_APIC_BASE) & APIC_BASE_BSP) {
+		timer_tsc_deadline = cpuid(1, 0).ecx & CPUID1_ECX_TSC_DEADLINE;
+		if (!timer_tsc_deadline) {
+			timer_khz = lapic_timer_measure_khz();
+			if (!timer_khz)
+				panic("lapic: the timer does not count");
+		}
+		if (timer_tsc_deadline)
+			log_info("lapic: timer in TSC-deadline mode");
+		else
+			log_info("lapic: timer in one-shot mode, %llu kHz",
+				 (unsigned long long)timer_khz);
+	}
+	if (timer_tsc_deadline) {
+		lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_TSC_DEADLINE | vector);
+	} else {
+		lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_1);
+		lapic_write(LAPIC_LVT_TIMER, vector);
+	}
+}
+
+void lapic_timer_set(uint64_t tsc_deadline)
+{
+	uint64_t now, ticks;
+
+	if (timer_tsc_deadline) {
+		wrmsr(MSR_TSC_DEADLINE, tsc_deadline);
+		return;
+	}
+	if (!tsc_deadline) {
+		lapic_write(LAPIC_TIMER_INITIAL, 0);
+		return;
+	}
+	now = tsc_now();
+	ticks = tsc_deadline > now ? (tsc_deadline - now) * timer_khz / tsc_khz : 0;
+	lapic_write(LAPIC_TIMER_INITIAL, (uint32_t)MIN(MAX(ticks, 1), UINT32_MAX));
 }

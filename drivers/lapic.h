@@ -46,3 +46,15 @@ bool lapic_send_sipi(uint32_t apic_id, uint8_t vector_page);
 /* Send a fixed interrupt `vector` (>= LAPIC_MIN_VECTOR) to `apic_id`.
  * Returns false for a bad vector or ID, or if the IPI was not accepted in time. */
 bool lapic_send_ipi(uint32_t apic_id, uint8_t vector);
+
+/* The timer: one interrupt at a TSC deadline, in TSC-deadline mode where
+ * the CPU has it, else one-shot mode (its rate measured against the TSC
+ * on the boot CPU). */
+
+/* Route this CPU's timer to `vector`; call on each CPU after lapic_init(),
+ * the boot CPU first, once tsc_calibrate() has run. */
+void lapic_timer_init(uint8_t vector);
+
+/* Raise the timer's vector once the TSC reaches `tsc_deadline` (at once if
+ * it has); 0 disarms. Replaces any earlier deadline. */
+void lapic_timer_set(uint64_t tsc_deadline);

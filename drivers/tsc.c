@@ -75,6 +75,11 @@ void tsc_calibrate(void)
 	log_info("tsc: %llu kHz (from %s)", (unsigned long long)khz, source);
 }
 
+uint64_t tsc_now(void)
+{
+	return rdtsc();
+}
+
 uint64_t tsc_us_since_boot(void)
 {
 	uint64_t khz = READ_ONCE(tsc_khz);

@@ -9,6 +9,10 @@ extern uint64_t tsc_khz;
 /* Find the TSC frequency (CPUID 0x15/0x16, else measured against the PIT) and mark time zero. */
 void tsc_calibrate(void);
 
+/* The TSC now: the clock every deadline in the hypervisor is written in
+ * (host unit tests supply their own). */
+uint64_t tsc_now(void);
+
 /* Microseconds since tsc_calibrate(); 0 before it. */
 uint64_t tsc_us_since_boot(void);
 

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "hv/cpuid.h"
+#include "x86/regs.h"
 
 #define LEAF1_ECX_MONITOR	(1u << 3)
 #define LEAF1_ECX_VMX		(1u << 5)
@@ -12,7 +13,8 @@
 #define CPUID_SVM_LEAF		0x8000000a
 #define CPUID_HV_MAX_LEAF	0x40000001
 
-struct cpuid_regs cpuid_guest(uint32_t leaf, uint32_t subleaf, unsigned vcpu_id)
+struct cpuid_regs cpuid_guest(uint32_t leaf, uint32_t subleaf, unsigned vcpu_id,
+			      uint64_t guest_cr4)
 {
 	struct cpuid_regs r = { 0 };
 
@@ -30,8 +32,9 @@ struct cpuid_regs cpuid_guest(uint32_t leaf, uint32_t subleaf, unsigned vcpu_id)
 	r = cpuid(leaf, subleaf);
 	switch (leaf) {
 	case 1:
-		r.ecx &= ~(LEAF1_ECX_MONITOR | LEAF1_ECX_VMX | LEAF1_ECX_X2APIC);
-		r.ecx |= LEAF1_ECX_HYPERVISOR;
+		r.ecx &= ~(LEAF1_ECX_MONITOR | LEAF1_ECX_VMX | LEAF1_ECX_X2APIC |
+			   CPUID1_ECX_OSXSAVE);
+		r.ecx |= LEAF1_ECX_HYPERVISOR | (guest_cr4 & CR4_OSXSAVE ? CPUID1_ECX_OSXSAVE : 0);
 		r.ebx = (r.ebx & 0x00ffffff) | vcpu_id << LEAF1_EBX_APIC_ID_SHIFT;
 		break;
 	case 0x80000001:

@@ -1,5 +1,6 @@
-/* A virtual CPU: the guest's registers as the core sees them, plus the
- * vendor's control block (VMCB or VMCS) behind an opaque pointer. */
+/* A virtual CPU: the guest's registers as the core sees them, the vendor's
+ * control block (VMCB or VMCS) behind an opaque pointer, its place in the
+ * scheduler, and the state the hardware does not switch (hv/vcpu_switch.c). */
 #pragma once
 
 #include "hv/vcpu_gprs.h"
@@ -19,6 +20,54 @@ static_assert(offsetof(struct vcpu_gprs, rsp) == GPR_RSP, "hv/vcpu_gprs.h offset
 static_assert(offsetof(struct vcpu_gprs, r8) == GPR_R8, "hv/vcpu_gprs.h offsets");
 static_assert(offsetof(struct vcpu_gprs, r15) == GPR_R15, "hv/vcpu_gprs.h offsets");
 
+/* A segment register as the core sees it. attrib has the VMCB's packed
+ * form: type:4 S DPL:2 P in bits 7:0, AVL L D/B G in bits 11:8; an
+ * unusable segment has P clear. */
+struct vcpu_segment {
+	uint64_t base;
+	uint32_t limit;
+	uint16_t selector;
+	uint16_t attrib;
+};
+
+#define SEG_ATTR_P	(1u << 7)
+#define SEG_ATTR_L	(1u << 9)
+#define SEG_ATTR_DB	(1u << 10)
+#define SEG_ATTR_DPL(a)	(((a) >> 5) & 3)
+
+enum vcpu_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR, SEG_COUNT };
+
+/* The guest's control and segment state (what the vendor keeps in its
+ * control block), as the guest sees it. */
+struct vcpu_sregs {
+	struct vcpu_segment seg[SEG_COUNT];
+	uint64_t gdt_base, idt_base;
+	uint16_t gdt_limit, idt_limit;
+	uint64_t cr0, cr2, cr3, cr4;
+	unsigned cpl;
+};
+
+/* What a vCPU is doing, as the scheduler sees it (hv/sched.c). */
+enum vcpu_state {
+	VCPU_RUNNABLE,		/* runs when its CPU picks it */
+	VCPU_HALTED,		/* HLT: until an interrupt can be delivered */
+	VCPU_DEAD,		/* its VM has ended; it runs no more */
+};
+
+/* Requests other CPUs (or its own devices) make of a vCPU, bits of
+ * vcpu->requests; it acts on them before its next VM entry. */
+#define VCPU_REQ_STOP		(1u << 0)	/* its VM ends */
+#define VCPU_REQ_TLB_FLUSH	(1u << 1)	/* drop cached guest translations */
+
+/* The state a vCPU owns that VM entry and exit do not switch. */
+struct vcpu_owned {
+	void *fpu;		/* x87/SSE/AVX/...: cpu/fpu.h area */
+	uint64_t xcr0;
+	uint64_t dr[4];
+	uint64_t dr6;
+	uint64_t cr2;		/* where the vendor's control block lacks it */
+};
+
 struct vcpu {
 	struct vm *vm;
 	unsigned id;
@@ -28,4 +77,15 @@ struct vcpu {
 	uint64_t efer;			/* as the guest sees it */
 	void *vendor;			/* struct svm_vcpu / struct vmx_vcpu */
 	uint64_t exits;
+
+	/* Scheduling (hv/sched.c): the CPU it runs on for its whole life,
+	 * the next vCPU on that CPU's ring, and atomics other CPUs use. */
+	unsigned cpu;
+	struct vcpu *next_on_cpu;
+	int state;			/* enum vcpu_state */
+	uint32_t requests;		/* VCPU_REQ_* */
+	bool in_guest;			/* between the last check and the exit */
+	bool yield;			/* end the slice after this exit (PAUSE) */
+
+	struct vcpu_owned owned;
 };

@@ -1,11 +1,16 @@
-/* The vCPU run loop: enter the guest, handle the exit, repeat until a
- * handler stops the VM. Every handler validates what the guest supplied
- * before it changes any state. */
+/* The vCPU run loop: act on requests, enter the guest, handle the exit,
+ * repeat until the slice ends or the vCPU halts. Every handler validates
+ * what the guest supplied before it changes any state; a handler that
+ * returns false has stopped the VM. */
+#include "cpu/timer.h"
+#include "drivers/tsc.h"
 #include "hv/cpuid.h"
 #include "hv/dev/vdev.h"
 #include "hv/hypercall.h"
 #include "hv/msr.h"
+#include "hv/sched.h"
 #include "hv/vcpu_run.h"
+#include "hv/vcpu_switch.h"
 #include "hv/vendor.h"
 #include "hv/vm.h"
 #include "hv/vm_exit.h"
@@ -23,8 +28,11 @@ static void skip_insn(struct vcpu *v, const struct vm_exit *e)
 
 static bool handle_cpuid(struct vcpu *v, const struct vm_exit *e)
 {
-	struct cpuid_regs r = cpuid_guest(v->gprs.rax, v->gprs.rcx, v->id);
+	struct vcpu_sregs sregs;
+	struct cpuid_regs r;
 
+	vendor->get_sregs(v, &sregs);
+	r = cpuid_guest(v->gprs.rax, v->gprs.rcx, v->id, sregs.cr4);
 	v->gprs.rax = r.eax;
 	v->gprs.rbx = r.ebx;
 	v->gprs.rcx = r.ecx;
@@ -42,7 +50,7 @@ static bool handle_io(struct vcpu *v, const struct vm_exit *e)
 	struct vm *vm = v->vm;
 
 	if (e->io.string) {
-		vm_stop(vm, "string I/O (INS/OUTS) at port %#x is not emulated (rip=%#llx)",
+		vm_stop(vm, v, "string I/O (INS/OUTS) at port %#x is not emulated (rip=%#llx)",
 			e->io.port, (unsigned long long)v->rip);
 		return false;
 	}
@@ -50,11 +58,11 @@ static bool handle_io(struct vcpu *v, const struct vm_exit *e)
 	case VDEV_OK:
 		break;
 	case VDEV_EXIT:
-		vdev_set_exit_status(vm->devices, &vm->exit_status);
-		vm->exited = true;
+		vdev_set_exit_status(vm->devices, &value);
+		vm_exit(vm, v, value);
 		return false;
 	case VDEV_BAD_ACCESS:
-		vm_stop(vm, "bad I/O exit: port %#x size %u", e->io.port, e->io.size);
+		vm_stop(vm, v, "bad I/O exit: port %#x size %u", e->io.port, e->io.size);
 		return false;
 	}
 	if (e->io.in)
@@ -99,20 +107,34 @@ static bool handle_tdp_fault(struct vcpu *v, const struct vm_exit *e)
 	case TDP_FAULT_RETRY:
 		return true;
 	case TDP_FAULT_NO_SLOT:
-		vm_stop(v->vm, "%s at guest-physical %#llx outside guest memory (%llu MiB) at rip=%#llx",
+		vm_stop(v->vm, v, "%s at guest-physical %#llx outside guest memory (%llu MiB) at rip=%#llx",
 			what, (unsigned long long)e->fault.gpa,
 			(unsigned long long)(v->vm->ram_bytes >> 20), (unsigned long long)v->rip);
 		return false;
 	case TDP_FAULT_READONLY:
-		vm_stop(v->vm, "%s to read-only guest-physical %#llx at rip=%#llx", what,
+		vm_stop(v->vm, v, "%s to read-only guest-physical %#llx at rip=%#llx", what,
 			(unsigned long long)e->fault.gpa, (unsigned long long)v->rip);
 		return false;
 	case TDP_FAULT_NOMEM:
-		vm_stop(v->vm, "out of memory mapping guest-physical %#llx",
+		vm_stop(v->vm, v, "out of memory mapping guest-physical %#llx",
 			(unsigned long long)e->fault.gpa);
 		return false;
 	}
 	return false;
+}
+
+/* XSETBV: checked as the CPU would, then XCR0 is the guest's. */
+static bool handle_xsetbv(struct vcpu *v, const struct vm_exit *e)
+{
+	struct vcpu_sregs sregs;
+	uint64_t value = (v->gprs.rdx << 32) | (uint32_t)v->gprs.rax;
+
+	vendor->get_sregs(v, &sregs);
+	if (vcpu_xsetbv(v, sregs.cpl, v->gprs.rcx, value))
+		skip_insn(v, e);
+	else
+		vendor->inject_exception(v, VECTOR_GP, true, 0);
+	return true;
 }
 
 /* Handle one exit; false when the VM must stop. */
@@ -141,39 +163,92 @@ static bool handle_exit(struct vcpu *v, const struct vm_exit *e)
 		 * rather than causing an exit at every entry. */
 		__asm__ volatile("sti; nop; cli" ::: "memory");
 		return true;
+	case EXIT_XSETBV:
+		return handle_xsetbv(v, e);
+	case EXIT_PAUSE:
+		v->yield = true;
+		return true;
 	case EXIT_HLT:
-		vm_stop(v->vm, "guest halted at rip=%#llx with no interrupt source to wake it",
+		vm_stop(v->vm, v, "guest halted at rip=%#llx with no interrupt source to wake it",
 			(unsigned long long)v->rip);
 		return false;
 	case EXIT_TRIPLE_FAULT:
-		vm_stop(v->vm, "triple fault at rip=%#llx", (unsigned long long)v->rip);
+		vm_stop(v->vm, v, "triple fault at rip=%#llx", (unsigned long long)v->rip);
 		return false;
 	case EXIT_EXCEPTION:
-		vm_stop(v->vm, "machine check (vector %u) in the guest", e->exception.vector);
+		vm_stop(v->vm, v, "machine check (vector %u) in the guest", e->exception.vector);
 		return false;
 	case EXIT_INIT:
-		vm_stop(v->vm, "INIT signal received");
+		vm_stop(v->vm, v, "INIT signal received");
 		return false;
 	case EXIT_FAILED_ENTRY:
-		vm_stop(v->vm, "VM entry failed: %s", e->failure);
+		vm_stop(v->vm, v, "VM entry failed: %s", e->failure);
 		return false;
 	case EXIT_UNHANDLED:
 		break;
 	}
-	vm_stop(v->vm, "unhandled %s exit %#llx at rip=%#llx", vendor->name,
+	vm_stop(v->vm, v, "unhandled %s exit %#llx at rip=%#llx", vendor->name,
 		(unsigned long long)e->vendor_code, (unsigned long long)v->rip);
 	return false;
 }
 
-void vcpu_run(struct vcpu *v)
+/* Act on the requests other CPUs made of `v`; false when its VM ended
+ * and it has been torn down. */
+static bool vcpu_take_requests(struct vcpu *v)
+{
+	uint32_t req = __atomic_exchange_n(&v->requests, 0, __ATOMIC_SEQ_CST);
+
+	if (req & VCPU_REQ_STOP) {
+		vcpu_teardown(v);
+		sched_vcpu_exit(v);
+		return false;
+	}
+	if (req & VCPU_REQ_TLB_FLUSH) {
+		vendor->flush_guest_tlb(v);
+		__atomic_fetch_add(&v->vm->flushes.done, 1, __ATOMIC_RELAXED);
+	}
+	return true;
+}
+
+/* Enter the guest once. Whoever wants `v` to act on a request sets it and
+ * then kicks the CPU if it sees in_guest; `v` publishes in_guest and then
+ * looks at its requests once more, so a request is never left waiting for
+ * the guest's next exit. */
+static bool vcpu_enter(struct vcpu *v, struct vm_exit *exit)
+{
+	struct vm *vm = v->vm;
+
+	__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
+	cpumask_set(&vm->in_guest, v->cpu);
+	if (__atomic_load_n(&v->requests, __ATOMIC_SEQ_CST)) {
+		cpumask_clear(&vm->in_guest, v->cpu);
+		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
+		return false;
+	}
+	vendor->vcpu_run(v, exit);
+	cpumask_clear(&vm->in_guest, v->cpu);
+	__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
+	v->exits++;
+	return true;
+}
+
+void vcpu_run(struct vcpu *v, uint64_t slice_end)
 {
 	struct vm_exit exit;
 
-	do {
+	v->yield = false;
+	while (vcpu_take_requests(v)) {
 		rcu_quiescent();
-		vendor->vcpu_run(v, &exit);
-		v->exits++;
-	} while (handle_exit(v, &exit));
+		timers_program(slice_end);
+		if (!vcpu_enter(v, &exit))
+			continue;
+		if (!handle_exit(v, &exit) && v->vm->ender == v)
+			vm_end(v->vm, v);
+		timers_run();
+		if (READ_ONCE(v->state) != VCPU_RUNNABLE || v->yield || tsc_now() >= slice_end ||
+		    sched_should_yield())
+			return;
+	}
 }
 
 void vcpu_dump(struct vcpu *v)

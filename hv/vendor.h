@@ -1,17 +1,22 @@
 /* The vendor interface: everything hv/ asks of VMX or SVM goes through
- * this one table (as Linux KVM's kvm_x86_ops). vmx/ and svm/ each fill one. */
+ * this one table (as Linux KVM's kvm_x86_ops). vmx/ and svm/ each fill one.
+ * Every per-vCPU operation runs on the vCPU's own CPU (hv/sched.c never
+ * moves a vCPU), so a VMCS is always current where it is used. */
 #pragma once
 
 #include "lib/compiler.h"
 #include "mm/tdp_pte.h"
 
 struct vcpu;
+struct vcpu_sregs;
 struct vm_exit;
 struct guest_entry;
 
 struct vendor_ops {
 	const char *name;			/* "svm" or "vmx" */
 	const struct tdp_pte_ops *pte_ops;	/* NPT or EPT entries */
+	bool dr6_in_control_block;		/* VM entry and exit switch DR6 */
+	bool cr2_in_control_block;		/* and CR2 */
 
 	/* Largest TDP leaf the CPU supports: 3 with 1 GiB pages, else 2. */
 	int (*tdp_max_leaf_level)(void);
@@ -30,6 +35,8 @@ struct vendor_ops {
 	void (*inject_exception)(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
 	/* Drop the guest's cached translations before its next entry. */
 	void (*flush_guest_tlb)(struct vcpu *v);
+	/* Read the guest's control and segment registers. */
+	void (*get_sregs)(struct vcpu *v, struct vcpu_sregs *s);
 	/* Log the control registers and segments (the core logs the GPRs). */
 	void (*dump_state)(struct vcpu *v);
 };

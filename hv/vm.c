@@ -1,13 +1,20 @@
-/* VM lifecycle: build from a configuration, run, report, tear down. */
+/* VM lifecycle: build from a configuration, end, report, tear down. A VM
+ * runs as its vCPUs on their CPUs (hv/sched.c); whoever ends it first
+ * reports it, each vCPU tears itself down on its own CPU, and the last
+ * one frees the rest. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hv/dev/vdev.h"
 #include "hv/load/guest_load.h"
+#include "hv/sched.h"
 #include "hv/vcpu_run.h"
+#include "hv/vcpu_switch.h"
 #include "hv/vendor.h"
 #include "hv/vm.h"
+#include "lib/cpu.h"
 #include "lib/log.h"
 #include "mm/page.h"
 #include "mm/pmm.h"
@@ -17,13 +24,55 @@
 #define RAM_SLOT 0
 #define PAGE_SHIFT 12
 
-void vm_stop(struct vm *vm, const char *fmt, ...)
+/* Claim the VM's end for vCPU `by`; true for the first caller only. */
+static bool vm_claim_end(struct vm *vm, struct vcpu *by)
+{
+	if (__atomic_exchange_n(&vm->ending, true, __ATOMIC_ACQ_REL))
+		return false;
+	vm->ender = by;
+	return true;
+}
+
+bool vm_stop(struct vm *vm, struct vcpu *by, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!vm_claim_end(vm, by))
+		return false;
 	va_start(ap, fmt);
 	vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
 	va_end(ap);
+	return true;
+}
+
+bool vm_exit(struct vm *vm, struct vcpu *by, uint32_t status)
+{
+	if (!vm_claim_end(vm, by))
+		return false;
+	vm->exited = true;
+	vm->exit_status = status;
+	return true;
+}
+
+void vm_end(struct vm *vm, struct vcpu *v)
+{
+	if (vm->exited) {
+		log_info("vm %s: exit status=%u", vm->name, vm->exit_status);
+	} else {
+		log_hold();
+		log_error("vm %s: stopped: %s", vm->name, vm->stop_reason);
+		if (vm->nr_vcpus > 1)
+			log_error("  on vcpu%u", v->id);
+		vcpu_dump(v);
+		log_release();
+	}
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		vcpu_request(&vm->vcpus[i], VCPU_REQ_STOP);
+}
+
+void vm_report_unbuilt(struct vm *vm)
+{
+	log_error("vm %s: stopped: %s", vm->name, vm->stop_reason);
 }
 
 /* Guest console lines go to the hypervisor's log, already prefixed. */
@@ -32,14 +81,22 @@ static void vm_console_line(void *ctx, const char *line)
 	log_info("%s", line);
 }
 
-/* The TDP MMU's remote flush: every vCPU of the VM drops its cached
- * translations at its next entry. A VM has one vCPU, and only that vCPU
- * changes the tables while the VM runs, so no IPI is needed yet. */
+/* The TDP MMU's remote flush: every vCPU drops its cached translations
+ * before its next entry, and the CPUs that run one of them in the guest
+ * right now are kicked out so that they do at once. */
 static void vm_flush_tlbs(void *ctx)
 {
 	struct vm *vm = ctx;
 
-	vendor->flush_guest_tlb(&vm->vcpu);
+	__atomic_fetch_add(&vm->flushes.requested, 1, __ATOMIC_RELAXED);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		__atomic_fetch_or(&vm->vcpus[i].requests, VCPU_REQ_TLB_FLUSH, __ATOMIC_SEQ_CST);
+	for (unsigned cpu = 0; cpu < cpu_count(); cpu++) {
+		if (cpu == cpu_id() || !cpumask_test(&vm->in_guest, cpu))
+			continue;
+		sched_kick_cpu(cpu);
+		__atomic_fetch_add(&vm->flushes.ipis, 1, __ATOMIC_RELAXED);
+	}
 }
 
 static const struct tdp_flush_ops vm_flush_ops = { .flush_remote_tlbs = vm_flush_tlbs };
@@ -68,7 +125,7 @@ static int vm_memory_create(struct vm *vm)
 	int err;
 
 	if (!pa) {
-		vm_stop(vm, "no %llu MiB block of host memory for guest RAM (%llu MiB free)",
+		vm_stop(vm, NULL, "no %llu MiB block of host memory for guest RAM (%llu MiB free)",
 			(unsigned long long)(vm->ram_bytes >> 20),
 			(unsigned long long)(pmm_free_bytes() >> 20));
 		return -1;
@@ -78,7 +135,7 @@ static int vm_memory_create(struct vm *vm)
 	vm->slots_ready = memslots_init(&vm->slots, &vm->mmu) == 0;
 	vm->mmu_ready = vm->slots_ready && tdp_mmu_init(&vm->mmu, &mmu_cfg, &vm->slots);
 	if (!vm->mmu_ready) {
-		vm_stop(vm, "no memory for the VM's memslots and page tables");
+		vm_stop(vm, NULL, "no memory for the VM's memslots and page tables");
 		return -1;
 	}
 	err = memslots_add_region(&vm->slots, vm->ram, vm->ram_bytes);
@@ -86,7 +143,7 @@ static int vm_memory_create(struct vm *vm)
 		err = memslot_create(&vm->slots, 0, RAM_SLOT, 0, vm->ram_bytes >> PAGE_SHIFT,
 				     vm->ram, 0);
 	if (err) {
-		vm_stop(vm, "guest RAM slot: %s", memslot_strerror(err));
+		vm_stop(vm, NULL, "guest RAM slot: %s", memslot_strerror(err));
 		return -1;
 	}
 	return 0;
@@ -132,13 +189,55 @@ static int vm_load_kernel(struct vm *vm, const struct boot_module *boot_mods,
 			  sizeof(vm->stop_reason));
 }
 
-static void vm_destroy(struct vm *vm)
+/* Free the parts of `v` that vm_create() made. */
+static void vcpu_free(struct vcpu *v)
 {
-	if (vm->vcpu.vendor)
-		vendor->vcpu_destroy(&vm->vcpu);
+	if (v->vendor)
+		vendor->vcpu_destroy(v);
+	vcpu_owned_free(v);
+}
+
+/* Free what every vCPU shares: devices, memory, the vCPU array. */
+static void vm_free(struct vm *vm)
+{
 	vdev_set_destroy(vm->devices);
 	vm->devices = NULL;
 	vm_memory_destroy(vm);
+	free(vm->vcpus);
+	vm->vcpus = NULL;
+}
+
+/* Make vCPU `id` of `vm` in the state `entry` describes. */
+static int vcpu_create(struct vm *vm, unsigned id, const struct guest_entry *entry)
+{
+	struct vcpu *v = &vm->vcpus[id];
+
+	*v = (struct vcpu){
+		.vm = vm,
+		.id = id,
+		.rip = entry->rip,
+		.rflags = RFLAGS_FIXED,
+		.gprs = { .rax = entry->rax, .rbx = entry->rbx },
+		.state = VCPU_RUNNABLE,
+	};
+	if (vcpu_owned_init(v))
+		return -1;
+	return vendor->vcpu_create(v, entry, tdp_mmu_root_pa(&vm->mmu));
+}
+
+/* The cpus= list names CPUs that are online. */
+static bool vm_cpus_valid(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->config;
+
+	for (unsigned i = 0; i < cfg->nr_cpus; i++) {
+		if (cfg->cpus[i] >= cpu_count()) {
+			vm_stop(vm, NULL, "bad configuration: cpus= names cpu%u, but %u CPUs are online",
+				cfg->cpus[i], cpu_count());
+			return false;
+		}
+	}
+	return true;
 }
 
 int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_module *mods)
@@ -150,63 +249,63 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_modu
 		.vcpus = cfg->vcpus,
 		.console = vm_console_line,
 	};
+	unsigned made = 0;
 
 	*vm = (struct vm){ .config = cfg, .name = cfg->name, .ram_bytes = cfg->mem };
 	if (cfg->bad) {
-		vm_stop(vm, "bad configuration: %s", cfg->error);
+		vm_stop(vm, NULL, "bad configuration: %s", cfg->error);
 		return -1;
 	}
 	if (!vendor) {
-		vm_stop(vm, "no hardware virtualization (SVM with NPT or VMX with EPT)");
+		vm_stop(vm, NULL, "no hardware virtualization (SVM with NPT or VMX with EPT)");
 		return -1;
 	}
 	if (cfg->vcpus > 1) {
-		vm_stop(vm, "vcpus=%u: only one vCPU per VM is supported so far", cfg->vcpus);
+		vm_stop(vm, NULL, "vcpus=%u: only one vCPU per VM is supported so far", cfg->vcpus);
 		return -1;
 	}
-	if (vm_memory_create(vm) || vm_load_kernel(vm, mods, &entry))
+	if (!vm_cpus_valid(vm) || vm_memory_create(vm) || vm_load_kernel(vm, mods, &entry))
 		goto fail;
 	vm->devices = vdev_set_create(&devices);
-	if (!vm->devices) {
-		vm_stop(vm, "cannot create its devices");
+	vm->vcpus = calloc(cfg->vcpus, sizeof(*vm->vcpus));
+	if (!vm->devices || !vm->vcpus) {
+		vm_stop(vm, NULL, "no memory for its devices");
 		goto fail;
 	}
-	vm->vcpu = (struct vcpu){
-		.vm = vm,
-		.rip = entry.rip,
-		.rflags = RFLAGS_FIXED,
-		.gprs = { .rax = entry.rax, .rbx = entry.rbx },
-	};
-	if (vendor->vcpu_create(&vm->vcpu, &entry, tdp_mmu_root_pa(&vm->mmu))) {
-		vm_stop(vm, "no memory for its vCPU");
-		goto fail;
+	for (; made < cfg->vcpus; made++) {
+		if (vcpu_create(vm, made, &entry)) {
+			vm_stop(vm, NULL, "no memory for vCPU %u", made);
+			made++;
+			goto fail;
+		}
 	}
-	log_debug("vm %s: %llu MiB, %s kernel entered at %#llx", vm->name,
-		  (unsigned long long)(vm->ram_bytes >> 20), vm_kind_name(entry.kind),
-		  (unsigned long long)entry.rip);
+	vm->nr_vcpus = vm->vcpus_live = cfg->vcpus;
+	log_debug("vm %s: %llu MiB, %u vCPUs, %s kernel entered at %#llx", vm->name,
+		  (unsigned long long)(vm->ram_bytes >> 20), vm->nr_vcpus,
+		  vm_kind_name(entry.kind), (unsigned long long)entry.rip);
 	return 0;
 fail:
-	vm_destroy(vm);
+	for (unsigned i = 0; i < made; i++)
+		vcpu_free(&vm->vcpus[i]);
+	vm_free(vm);
 	return -1;
 }
 
-void vm_run(struct vm *vm)
+void vcpu_teardown(struct vcpu *v)
 {
-	if (!vm->stop_reason[0]) {
-		log_info("vm %s: started on cpu%u", vm->name, cpu_id());
-		vcpu_run(&vm->vcpu);
-		vdev_set_flush(vm->devices);
-	}
-	if (vm->exited) {
-		log_info("vm %s: exit status=%u", vm->name, vm->exit_status);
-	} else {
-		log_error("vm %s: stopped: %s", vm->name, vm->stop_reason);
-		if (vm->vcpu.vendor)
-			vcpu_dump(&vm->vcpu);
-	}
-	log_debug("vm %s: %llu exits, %llu faults, %llu TLB flushes", vm->name,
-		  (unsigned long long)vm->vcpu.exits,
-		  (unsigned long long)vm->mmu.stats.faults,
-		  (unsigned long long)vm->mmu.stats.tlb_flushes);
-	vm_destroy(vm);
+	vcpu_free(v);
+	__atomic_store_n(&v->state, VCPU_DEAD, __ATOMIC_SEQ_CST);
+}
+
+bool vm_vcpu_gone(struct vm *vm)
+{
+	if (__atomic_sub_fetch(&vm->vcpus_live, 1, __ATOMIC_ACQ_REL))
+		return false;
+	vdev_set_flush(vm->devices);
+	log_debug("vm %s: TLB flushes: %llu requested, %llu IPIs, %llu done; %llu faults",
+		  vm->name, (unsigned long long)vm->flushes.requested,
+		  (unsigned long long)vm->flushes.ipis, (unsigned long long)vm->flushes.done,
+		  (unsigned long long)vm->mmu.stats.faults);
+	vm_free(vm);
+	return true;
 }

@@ -1,16 +1,24 @@
 /* A virtual machine: its guest RAM (one contiguous host block behind one
- * memslot), the TDP MMU that maps it, its devices and its vCPU. */
+ * memslot), the TDP MMU that maps it, its devices and its vCPUs. */
 #pragma once
 
 #include "hv/boot_module.h"
 #include "hv/vcpu.h"
 #include "hv/vm_config.h"
+#include "lib/cpumask.h"
 #include "mm/memslot.h"
 #include "mm/tdp_mmu.h"
 
 #define VM_STOP_REASON_MAX 160
 
 struct vdev_set;
+
+/* Counters of the VM's remote TLB flushes (docs/benchmarks.md). */
+struct vm_flush_stats {
+	uint64_t requested;		/* flushes the TDP MMU asked for */
+	uint64_t ipis;			/* kicks sent to CPUs in the guest */
+	uint64_t done;			/* vCPU flushes performed at entry */
+};
 
 struct vm {
 	const struct vm_config *config;
@@ -21,20 +29,43 @@ struct vm {
 	struct tdp_mmu mmu;
 	bool slots_ready, mmu_ready;	/* what to tear down */
 	struct vdev_set *devices;
-	struct vcpu vcpu;		/* one vCPU per VM for now */
+	unsigned nr_vcpus;		/* 0 when the VM could not be built */
+	struct vcpu *vcpus;
+	unsigned vcpus_live;		/* atomic: vCPUs not yet gone */
+	struct cpumask in_guest;	/* CPUs running one of its vCPUs now */
+	struct vm_flush_stats flushes;	/* atomic counters */
+	bool ending;			/* atomic: someone ended it; the first wins */
+	struct vcpu *ender;		/* that someone (NULL: vm_create) */
 	bool exited;			/* the guest ended itself (isa-debug-exit) */
 	uint32_t exit_status;
 	char stop_reason[VM_STOP_REASON_MAX];	/* why the hypervisor stopped it */
 };
 
 /* Build `vm` from its configuration: allocate and map its RAM, load its
- * kernel from the boot modules `mods`, create its devices and vCPU.
- * Returns 0, or -1 with the reason in vm->stop_reason (nothing left allocated). */
+ * kernel from the boot modules `mods`, create its devices and vCPUs.
+ * Returns 0, or -1 with the reason in vm->stop_reason (nothing left
+ * allocated, vm->nr_vcpus 0). */
 int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_module *mods);
 
-/* Run the VM on this CPU until it ends, then report how it ended and free
- * everything vm_create() allocated. */
-void vm_run(struct vm *vm);
+/* Report a VM vm_create() refused ("vm NAME: stopped: ..."). */
+void vm_report_unbuilt(struct vm *vm);
 
-/* Stop the VM: record `fmt` as the reason the console will show. */
-void vm_stop(struct vm *vm, const char *fmt, ...) __printf(2, 3);
+/* Stop the VM for the reason `fmt` says, because of vCPU `by` (NULL while
+ * it is being built), unless it is ending already: the first reason is
+ * the one reported. Returns whether this call ended it (vm->ender is `by`). */
+bool vm_stop(struct vm *vm, struct vcpu *by, const char *fmt, ...) __printf(3, 4);
+
+/* The guest (vCPU `by`) asked to end with `status`; as vm_stop() otherwise. */
+bool vm_exit(struct vm *vm, struct vcpu *by, uint32_t status);
+
+/* On vCPU `v`, the vm->ender, on its CPU: report how the VM ended (with
+ * v's registers for a stop) and ask every vCPU to stop. */
+void vm_end(struct vm *vm, struct vcpu *v);
+
+/* One vCPU of `vm` is gone; returns true for the last one, after freeing
+ * everything vm_create() allocated. */
+bool vm_vcpu_gone(struct vm *vm);
+
+/* Free `v`'s own parts (its control block, its owned state) on its CPU
+ * and mark it dead; sched_vcpu_exit() follows. */
+void vcpu_teardown(struct vcpu *v);

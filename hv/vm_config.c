@@ -62,6 +62,8 @@ static void add_kernel(struct vm_set *set, const struct vm_line *l)
 	vm = add_vm(set, l->name, l->index);
 	vm->mem = l->mem;
 	vm->vcpus = l->vcpus;
+	vm->nr_cpus = l->nr_cpus;
+	memcpy(vm->cpus, l->cpus, sizeof(vm->cpus));
 	vm->kind = l->kind;
 	vm->kernel.string = l->tail;
 	if (l->bad)

@@ -1,6 +1,6 @@
 /* Virtual machine configurations, read from the GRUB module2 lines:
  *
- *   module2 /boot/t.elf vm=NAME mem=32M [vcpus=1] [kind=auto] -- guest args
+ *   module2 /boot/t.elf vm=NAME mem=32M [vcpus=1] [cpus=0,2-3] [kind=auto] -- guest args
  *   module2 /boot/m.bin vm=NAME role=module -- module string
  *   module2 /boot/rd.img vm=NAME role=initrd
  *
@@ -16,7 +16,7 @@
 #define VM_MEM_MIN	MiB(1)		/* smallest mem= accepted */
 #define VM_MEM_MAX	GiB(1)		/* largest mem= accepted */
 #define VM_MEM_ALIGN	MiB(2)		/* mem= is rounded up to this (NPT/EPT huge pages) */
-#define VM_VCPUS_MAX	8
+#define VM_VCPUS_MAX	64
 #define VM_MODULES_MAX	GUEST_MODULES_MAX	/* role=module lines per VM */
 #define VM_ERROR_MAX	96
 
@@ -30,6 +30,8 @@ struct vm_config {
 	char name[VM_NAME_MAX + 1];	/* "" when the bad line named no valid VM */
 	uint64_t mem;			/* bytes, a multiple of VM_MEM_ALIGN */
 	unsigned vcpus;
+	unsigned nr_cpus;		/* cpus=: 0 means spread over all CPUs */
+	uint16_t cpus[VM_VCPUS_MAX];	/* vCPU i runs on cpus[i % nr_cpus] */
 	enum vm_kind kind;
 	struct vm_module_ref kernel;	/* kernel.string is the guest command line */
 	size_t module_count;

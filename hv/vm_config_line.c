@@ -9,15 +9,17 @@
 
 #include "hv/vm_config_line.h"
 #include "lib/cmdline.h"
+#include "lib/cpu.h"
 
 /* Longest key=value setting; longer ones are rejected, not cut. */
 #define SETTING_MAX 64
 
-enum vm_key { KEY_VM, KEY_MEM, KEY_VCPUS, KEY_KIND, KEY_ROLE };
+enum vm_key { KEY_VM, KEY_MEM, KEY_VCPUS, KEY_CPUS, KEY_KIND, KEY_ROLE };
 #define KEY_BIT(k)	(1u << (k))
-#define KERNEL_ONLY_KEYS (KEY_BIT(KEY_MEM) | KEY_BIT(KEY_VCPUS) | KEY_BIT(KEY_KIND))
+#define KERNEL_ONLY_KEYS (KEY_BIT(KEY_MEM) | KEY_BIT(KEY_VCPUS) | KEY_BIT(KEY_CPUS) | \
+			  KEY_BIT(KEY_KIND))
 
-static const char *const key_names[] = { "vm", "mem", "vcpus", "kind", "role", NULL };
+static const char *const key_names[] = { "vm", "mem", "vcpus", "cpus", "kind", "role", NULL };
 static const char *const kind_names[] = { "auto", "multiboot", "multiboot2", "flat", NULL };
 static const char *const role_names[] = { "kernel", "module", "initrd", NULL };
 static_assert(ARRAY_SIZE(kind_names) == VM_KIND_FLAT + 2, "a name for every vm_kind");
@@ -125,6 +127,44 @@ static void set_vcpus(struct vm_line *l, const char *value)
 		l->vcpus = n;
 }
 
+/* cpus=LIST: comma-separated CPU numbers and ranges A-B, at most
+ * VM_VCPUS_MAX of them, each below MAX_CPUS (whether the CPU is online is
+ * known only at boot: vm_create checks). */
+static void set_cpus(struct vm_line *l, const char *value)
+{
+	const char *p = value;
+
+	l->nr_cpus = 0;
+	for (;;) {
+		uint64_t first, last;
+
+		p = parse_decimal(p, &first);
+		last = first;
+		if (p && *p == '-')
+			p = parse_decimal(p + 1, &last);
+		if (!p || first > last || last >= MAX_CPUS) {
+			line_fail(l, "cpus=%.16s is not a list like 0,2-3 of CPUs below %d",
+				  value, MAX_CPUS);
+			return;
+		}
+		for (uint64_t cpu = first; cpu <= last; cpu++) {
+			if (l->nr_cpus == VM_VCPUS_MAX) {
+				line_fail(l, "cpus=%.16s names more than %d CPUs", value,
+					  VM_VCPUS_MAX);
+				return;
+			}
+			l->cpus[l->nr_cpus++] = cpu;
+		}
+		if (!*p)
+			return;
+		if (*p++ != ',') {
+			line_fail(l, "cpus=%.16s is not a list like 0,2-3 of CPUs below %d",
+				  value, MAX_CPUS);
+			return;
+		}
+	}
+}
+
 static void set_name(struct vm_line *l, const char *value)
 {
 	size_t len = strlen(value);
@@ -179,6 +219,9 @@ static void apply_setting(struct vm_line *l, char *setting, unsigned *seen)
 	case KEY_VCPUS:
 		set_vcpus(l, value);
 		break;
+	case KEY_CPUS:
+		set_cpus(l, value);
+		break;
 	case KEY_KIND:
 		choice = choose(l, setting, value, kind_names, "auto|multiboot|multiboot2|flat");
 		if (choice >= 0)
@@ -200,7 +243,7 @@ static void check_line(struct vm_line *l, unsigned seen)
 	else if (l->role == VM_ROLE_KERNEL && !(seen & KEY_BIT(KEY_MEM)))
 		line_fail(l, "no mem= (e.g. mem=32M)");
 	else if (l->role != VM_ROLE_KERNEL && (seen & KERNEL_ONLY_KEYS))
-		line_fail(l, "mem=, vcpus= and kind= belong on the kernel line");
+		line_fail(l, "mem=, vcpus=, cpus= and kind= belong on the kernel line");
 }
 
 static const char *skip_spaces(const char *p)

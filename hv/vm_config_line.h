@@ -12,6 +12,8 @@ struct vm_line {
 	enum vm_role role;
 	uint64_t mem;			/* rounded up to VM_MEM_ALIGN */
 	unsigned vcpus;
+	unsigned nr_cpus;
+	uint16_t cpus[VM_VCPUS_MAX];
 	enum vm_kind kind;
 	const char *tail;		/* the text after " -- ", "" if none */
 	bool bad;

@@ -16,6 +16,8 @@ enum vm_exit_reason {
 	EXIT_EXCEPTION,		/* an intercepted guest exception */
 	EXIT_UNDEFINED_INSN,	/* hidden virtualization instructions: #UD */
 	EXIT_INTERRUPT,		/* a host interrupt arrived: just re-enter */
+	EXIT_XSETBV,
+	EXIT_PAUSE,		/* a spin loop (pause filter / PLE): yield */
 	EXIT_INIT,
 	EXIT_FAILED_ENTRY,	/* the CPU refused the guest state */
 	EXIT_UNHANDLED,		/* anything else: stops the VM */

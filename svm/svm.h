@@ -14,10 +14,12 @@
 /* CPUID 0x8000000A EDX */
 #define SVM_FEATURE_NPT		(1u << 0)
 #define SVM_FEATURE_NRIPS	(1u << 3)
+#define SVM_FEATURE_PAUSE_FILTER (1u << 10)
 
 struct svm_caps {
 	unsigned nr_asids;
 	bool nrips;			/* the VMCB reports the next RIP */
+	bool pause_filter;		/* PAUSE exits after a count of them */
 };
 extern struct svm_caps svm_caps;
 

@@ -36,8 +36,10 @@ bool svm_probe(void)
 	}
 	svm_caps.nr_asids = r.ebx;
 	svm_caps.nrips = r.edx & SVM_FEATURE_NRIPS;
-	log_info("svm: NPT, %u ASIDs, %s", svm_caps.nr_asids,
-		 svm_caps.nrips ? "next-RIP reported" : "next RIP computed (no NRIPS)");
+	svm_caps.pause_filter = r.edx & SVM_FEATURE_PAUSE_FILTER;
+	log_info("svm: NPT, %u ASIDs, %s%s", svm_caps.nr_asids,
+		 svm_caps.nrips ? "next-RIP reported" : "next RIP computed (no NRIPS)",
+		 svm_caps.pause_filter ? ", pause filter" : "");
 	return true;
 }
 

@@ -1,6 +1,7 @@
 /* Decoding a #VMEXIT into the vendor-neutral struct vm_exit. Without
  * NRIPS (QEMU's TCG) the instruction lengths are those of the fixed
- * encodings that exit: CPUID, RDMSR/WRMSR, HLT and VMMCALL; an I/O exit
+ * encodings that exit: CPUID, RDMSR/WRMSR, HLT, VMMCALL and XSETBV (a
+ * PAUSE exit is not skipped: the guest runs the PAUSE again); an I/O exit
  * reports the next RIP itself in exit_info2. */
 #include <stdio.h>
 
@@ -11,6 +12,7 @@
 #define INSN_LEN_MSR		2	/* 0f 32 / 0f 30 */
 #define INSN_LEN_HLT		1	/* f4 */
 #define INSN_LEN_VMMCALL	3	/* 0f 01 d9 */
+#define INSN_LEN_XSETBV		3	/* 0f 01 d1 */
 #define VECTOR_MACHINE_CHECK	18
 
 static void svm_decode_io(const struct vmcb *vmcb, struct vm_exit *exit)
@@ -51,6 +53,13 @@ void svm_exit_decode(const struct vmcb *vmcb, struct vm_exit *exit)
 	case SVM_EXIT_VMMCALL:
 		exit->reason = EXIT_HYPERCALL;
 		exit->insn_len = INSN_LEN_VMMCALL;
+		break;
+	case SVM_EXIT_XSETBV:
+		exit->reason = EXIT_XSETBV;
+		exit->insn_len = INSN_LEN_XSETBV;
+		break;
+	case SVM_EXIT_PAUSE:
+		exit->reason = EXIT_PAUSE;
 		break;
 	case SVM_EXIT_NPF:
 		exit->reason = EXIT_TDP_FAULT;

@@ -19,8 +19,8 @@
 #define SEG_TSS_BUSY	0x08b
 #define SEG_LDT		0x082
 #define PAT_DEFAULT	0x0007040600070406ull
-#define DR6_DEFAULT	0xffff0ff0ull
-#define DR7_DEFAULT	0x400ull
+/* PAUSEs in a row before a PAUSE exit (KVM's default). */
+#define PAUSE_FILTER_COUNT	3000
 
 static struct svm_vcpu *svm_of(struct vcpu *v)
 {
@@ -48,8 +48,9 @@ static void svm_set_segments(struct vmcb_save *s, const struct guest_entry *entr
 }
 
 /* Intercept what the core must see: CPUID, HLT, all I/O and MSRs (through
- * the permission maps), VMMCALL, shutdown, the SVM instructions (SVM is
- * hidden from guests), INIT and host interrupts, and machine checks. */
+ * the permission maps), VMMCALL, XSETBV, shutdown, the SVM instructions
+ * (SVM is hidden from guests), INIT and host interrupts, machine checks,
+ * and spin loops where the CPU has a pause filter. */
 static void svm_set_intercepts(struct vmcb_control *c)
 {
 	c->intercept_exceptions = 1u << 18;
@@ -59,7 +60,11 @@ static void svm_set_intercepts(struct vmcb_control *c)
 			     SVM_INTERCEPT_SHUTDOWN;
 	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
 			     SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
-			     SVM_INTERCEPT_SKINIT;
+			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_XSETBV;
+	if (svm_caps.pause_filter) {
+		c->intercept_misc1 |= SVM_INTERCEPT_PAUSE;
+		c->pause_filter_count = PAUSE_FILTER_COUNT;
+	}
 	c->iopm_base_pa = svm_iopm_pa();
 	c->msrpm_base_pa = svm_msrpm_pa();
 	c->vintr = SVM_VINTR_MASKING;
@@ -85,8 +90,8 @@ static int svm_vcpu_create(struct vcpu *v, const struct guest_entry *entry, uint
 	vmcb->save.cr0 = CR0_ET | (entry->mode == GUEST_REAL_MODE ? 0 : CR0_PE);
 	vmcb->save.efer = EFER_SVME;	/* VMRUN requires it; guests see v->efer */
 	vmcb->save.g_pat = PAT_DEFAULT;
-	vmcb->save.dr6 = DR6_DEFAULT;
-	vmcb->save.dr7 = DR7_DEFAULT;
+	vmcb->save.dr6 = DR6_RESET;
+	vmcb->save.dr7 = DR7_RESET;
 	return 0;
 }
 
@@ -156,6 +161,33 @@ static int svm_tdp_max_leaf_level(void)
 	return cpuid(0x80000001, 0).edx & (1u << 26) ? 3 : 2;
 }
 
+static void svm_segment_get(struct vcpu_segment *to, const struct vmcb_segment *from)
+{
+	*to = (struct vcpu_segment){ .base = from->base, .limit = from->limit,
+				     .selector = from->selector, .attrib = from->attrib };
+}
+
+static void svm_get_sregs(struct vcpu *v, struct vcpu_sregs *out)
+{
+	const struct vmcb_save *s = &svm_of(v)->vmcb->save;
+	const struct vmcb_segment *segs[SEG_COUNT] = {
+		[SEG_ES] = &s->es, [SEG_CS] = &s->cs, [SEG_SS] = &s->ss, [SEG_DS] = &s->ds,
+		[SEG_FS] = &s->fs, [SEG_GS] = &s->gs, [SEG_LDTR] = &s->ldtr, [SEG_TR] = &s->tr,
+	};
+
+	for (unsigned i = 0; i < SEG_COUNT; i++)
+		svm_segment_get(&out->seg[i], segs[i]);
+	out->gdt_base = s->gdtr.base;
+	out->gdt_limit = s->gdtr.limit;
+	out->idt_base = s->idtr.base;
+	out->idt_limit = s->idtr.limit;
+	out->cr0 = s->cr0;
+	out->cr2 = s->cr2;
+	out->cr3 = s->cr3;
+	out->cr4 = s->cr4;
+	out->cpl = s->cpl;
+}
+
 static void svm_dump_state(struct vcpu *v)
 {
 	const struct vmcb_save *s = &svm_of(v)->vmcb->save;
@@ -173,6 +205,8 @@ static void svm_dump_state(struct vcpu *v)
 const struct vendor_ops svm_ops = {
 	.name = "svm",
 	.pte_ops = &npt_pte_ops,
+	.dr6_in_control_block = true,
+	.cr2_in_control_block = true,
 	.tdp_max_leaf_level = svm_tdp_max_leaf_level,
 	.cpu_enable = svm_cpu_enable,
 	.vcpu_create = svm_vcpu_create,
@@ -180,5 +214,6 @@ const struct vendor_ops svm_ops = {
 	.vcpu_run = svm_vcpu_run,
 	.inject_exception = svm_inject_exception,
 	.flush_guest_tlb = svm_flush_guest_tlb,
+	.get_sregs = svm_get_sregs,
 	.dump_state = svm_dump_state,
 };

@@ -107,6 +107,8 @@ static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_INTERCEPT_INIT	(1u << 3)
 #define SVM_INTERCEPT_VINTR	(1u << 4)
 #define SVM_INTERCEPT_CPUID	(1u << 18)
+#define SVM_INTERCEPT_IRET	(1u << 20)
+#define SVM_INTERCEPT_PAUSE	(1u << 23)
 #define SVM_INTERCEPT_HLT	(1u << 24)
 #define SVM_INTERCEPT_INVLPGA	(1u << 26)
 #define SVM_INTERCEPT_IOIO	(1u << 27)
@@ -120,6 +122,7 @@ static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_INTERCEPT_STGI	(1u << 4)
 #define SVM_INTERCEPT_CLGI	(1u << 5)
 #define SVM_INTERCEPT_SKINIT	(1u << 6)
+#define SVM_INTERCEPT_XSETBV	(1u << 13)
 
 /* exit_code values */
 #define SVM_EXIT_EXCEPTION_0	0x040
@@ -129,6 +132,8 @@ static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_EXIT_INIT		0x063
 #define SVM_EXIT_VINTR		0x064
 #define SVM_EXIT_CPUID		0x072
+#define SVM_EXIT_IRET		0x074
+#define SVM_EXIT_PAUSE		0x077
 #define SVM_EXIT_HLT		0x078
 #define SVM_EXIT_IOIO		0x07b
 #define SVM_EXIT_MSR		0x07c
@@ -141,6 +146,7 @@ static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_EXIT_STGI		0x084
 #define SVM_EXIT_CLGI		0x085
 #define SVM_EXIT_SKINIT		0x086
+#define SVM_EXIT_XSETBV		0x08d
 #define SVM_EXIT_NPF		0x400
 #define SVM_EXIT_INVALID	0xffffffffu	/* compare the low 32 bits (QEMU) */
 

@@ -15,11 +15,11 @@ cd "$root"
 rules=${LAYERS_RULES:-'
 x86:
 lib:        x86
-cpu:        lib x86
+cpu:        drivers lib x86
 mm:         lib x86
 drivers:    lib x86
 hv/load:    lib x86
-hv/dev:     mm drivers lib x86
+hv/dev:     mm cpu drivers lib x86
 hv:         hv/load hv/dev mm drivers cpu lib x86
 hv/console: hv hv/load hv/dev mm drivers cpu lib x86
 vmx:        hv hv/load hv/dev mm drivers cpu lib x86

@@ -17,9 +17,10 @@
 			 PROC_SECONDARY_CONTROLS)
 #define PROC2_REQUIRED	(PROC2_ENABLE_EPT | PROC2_UNRESTRICTED_GUEST)
 /* Without these, RDTSCP, INVPCID and XSAVES raise #UD in the guest although
- * CPUID (passed through) offers them. */
+ * CPUID (passed through) offers them. Pause-loop exiting lets a spinning
+ * vCPU yield its CPU. */
 #define PROC2_OPTIONAL	(PROC2_ENABLE_VPID | PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID | \
-			 PROC2_ENABLE_XSAVES)
+			 PROC2_ENABLE_XSAVES | PROC2_PAUSE_LOOP_EXITING)
 #define EXIT_REQUIRED	(EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_PAT | EXIT_LOAD_PAT | \
 			 EXIT_SAVE_EFER | EXIT_LOAD_EFER)
 /* IA-32e mode guest is set per entry, while the guest's EFER.LMA is. */

@@ -87,6 +87,12 @@ void vmx_exit_decode(struct vm_exit *exit)
 	case VMX_EXIT_VMCALL:
 		exit->reason = EXIT_HYPERCALL;
 		break;
+	case VMX_EXIT_XSETBV:
+		exit->reason = EXIT_XSETBV;
+		break;
+	case VMX_EXIT_PAUSE:
+		exit->reason = EXIT_PAUSE;
+		break;
 	case VMX_EXIT_EPT_VIOLATION:
 		exit->reason = EXIT_TDP_FAULT;
 		exit->fault.gpa = vmread(VMCS_GUEST_PHYS_ADDR);

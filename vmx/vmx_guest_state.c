@@ -10,7 +10,6 @@
 #define AR_DATA16	0x0093
 #define AR_TSS_BUSY	0x008b	/* VM entry wants a busy TSS */
 #define PAT_DEFAULT	0x0007040600070406ull
-#define DR7_DEFAULT	0x400ull
 #define REAL_IDT_LIMIT	0x3ff
 #define LINK_POINTER_NONE	(~0ull)
 
@@ -59,7 +58,7 @@ static void mode_write(enum guest_mode mode)
 void vmx_guest_state_write(enum guest_mode mode)
 {
 	mode_write(mode);
-	vmx_write(VMCS_GUEST_DR7, DR7_DEFAULT);
+	vmx_write(VMCS_GUEST_DR7, DR7_RESET);
 	vmx_write(VMCS_GUEST_DEBUGCTL, 0);
 	vmx_write(VMCS_GUEST_PAT, PAT_DEFAULT);
 	vmx_write(VMCS_GUEST_SYSENTER_CS, 0);

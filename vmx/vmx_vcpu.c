@@ -18,11 +18,16 @@
 #include "vmx/ept_pte.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
+#include "x86/insn.h"
 #include "x86/regs.h"
 
 #define VECTOR_GP		13
 #define VECTOR_MACHINE_CHECK	18
 #define VPID_MAX		0xffffu
+/* Pause-loop exiting: PAUSEs at most this many TSC ticks apart form one
+ * loop, and a loop this long exits (KVM's defaults). */
+#define PLE_GAP			128
+#define PLE_WINDOW		4096
 #define NO_CPU			(-1)
 /* The parts of IDT-vectoring information that VM-entry injection takes. */
 #define INTR_INFO_EVENT_BITS	(INTR_INFO_VALID | INTR_INFO_ERROR_VALID | INTR_INFO_TYPE_MASK | \
@@ -70,6 +75,10 @@ static void vmx_controls_write(struct vmx_vcpu *vx)
 	vmx_write(VMCS_EXIT_MSR_STORE_COUNT, vx->nr_msrs);
 	vmx_write(VMCS_EXIT_MSR_LOAD_COUNT, 0);
 	vmx_write(VMCS_ENTRY_INTR_INFO, 0);
+	if (vmx_caps.proc2 & PROC2_PAUSE_LOOP_EXITING) {
+		vmx_write(VMCS_PLE_GAP, PLE_GAP);
+		vmx_write(VMCS_PLE_WINDOW, PLE_WINDOW);
+	}
 }
 
 /* Make v's VMCS current on this CPU, filling it at the first run; false
@@ -288,6 +297,53 @@ static int vmx_tdp_max_leaf_level(void)
 	return vmx_caps.ept_1g_pages ? 3 : 2;
 }
 
+/* Access rights in VMX form to the VMCB's packed attributes. */
+static uint16_t vmx_ar_to_attrib(uint32_t ar)
+{
+	if (ar & VMX_AR_UNUSABLE)
+		return 0;
+	return (ar & 0xff) | ((ar >> 4) & 0xf00);
+}
+
+/* A control register as the guest reads it: the read shadow for the bits
+ * the guest/host mask owns, the real register for the rest. */
+static uint64_t vmx_guest_cr(uint32_t field, uint32_t mask, uint32_t shadow)
+{
+	uint64_t m = vmread(mask);
+
+	return (vmread(field) & ~m) | (vmread(shadow) & m);
+}
+
+static void vmx_get_sregs(struct vcpu *v, struct vcpu_sregs *out)
+{
+	static const enum vmcs_segment order[SEG_COUNT] = {
+		[SEG_ES] = VMCS_ES, [SEG_CS] = VMCS_CS, [SEG_SS] = VMCS_SS, [SEG_DS] = VMCS_DS,
+		[SEG_FS] = VMCS_FS, [SEG_GS] = VMCS_GS, [SEG_LDTR] = VMCS_LDTR, [SEG_TR] = VMCS_TR,
+	};
+
+	vmx_make_current(vmx_of(v)->vmcs);
+	for (unsigned i = 0; i < SEG_COUNT; i++) {
+		enum vmcs_segment s = order[i];
+
+		out->seg[i] = (struct vcpu_segment){
+			.base = vmread(VMCS_GUEST_BASE(s)),
+			.limit = vmread(VMCS_GUEST_LIMIT(s)),
+			.selector = vmread(VMCS_GUEST_SEL(s)),
+			.attrib = vmx_ar_to_attrib(vmread(VMCS_GUEST_AR(s))),
+		};
+	}
+	out->gdt_base = vmread(VMCS_GUEST_GDTR_BASE);
+	out->gdt_limit = vmread(VMCS_GUEST_GDTR_LIMIT);
+	out->idt_base = vmread(VMCS_GUEST_IDTR_BASE);
+	out->idt_limit = vmread(VMCS_GUEST_IDTR_LIMIT);
+	out->cr0 = vmx_guest_cr(VMCS_GUEST_CR0, VMCS_CR0_MASK, VMCS_CR0_SHADOW);
+	out->cr2 = read_cr2();
+	out->cr3 = vmread(VMCS_GUEST_CR3);
+	out->cr4 = vmx_guest_cr(VMCS_GUEST_CR4, VMCS_CR4_MASK, VMCS_CR4_SHADOW);
+	/* SS.DPL is the CPL (SDM "Checks on Guest Segment Registers"). */
+	out->cpl = SEG_ATTR_DPL(out->seg[SEG_SS].attrib);
+}
+
 static void vmx_dump_state(struct vcpu *v)
 {
 	struct vmx_vcpu *vx = vmx_of(v);
@@ -321,6 +377,8 @@ static void vmx_dump_state(struct vcpu *v)
 const struct vendor_ops vmx_ops = {
 	.name = "vmx",
 	.pte_ops = &ept_pte_ops,
+	.dr6_in_control_block = false,
+	.cr2_in_control_block = false,
 	.tdp_max_leaf_level = vmx_tdp_max_leaf_level,
 	.cpu_enable = vmx_cpu_enable,
 	.vcpu_create = vmx_vcpu_create,
@@ -328,5 +386,6 @@ const struct vendor_ops vmx_ops = {
 	.vcpu_run = vmx_vcpu_run,
 	.inject_exception = vmx_inject_exception,
 	.flush_guest_tlb = vmx_flush_guest_tlb,
+	.get_sregs = vmx_get_sregs,
 	.dump_state = vmx_dump_state,
 };

@@ -86,6 +86,64 @@ DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 #undef DEFINE_CR_ACCESSORS
 
+static inline uint64_t xgetbv(uint32_t index)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(index));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void xsetbv(uint32_t index, uint64_t value)
+{
+	__asm__ volatile("xsetbv" :: "c"(index), "a"((uint32_t)value),
+			 "d"((uint32_t)(value >> 32)) : "memory");
+}
+
+/* XSAVE / XRSTOR of the components in `mask` (and XCR0) at a 64-byte
+ * aligned area; FXSAVE / FXRSTOR of the legacy 512 bytes (16-aligned). */
+static inline void xsave(void *area, uint64_t mask)
+{
+	__asm__ volatile("xsave64 (%0)" :: "r"(area), "a"((uint32_t)mask),
+			 "d"((uint32_t)(mask >> 32)) : "memory");
+}
+
+static inline void xrstor(const void *area, uint64_t mask)
+{
+	__asm__ volatile("xrstor64 (%0)" :: "r"(area), "a"((uint32_t)mask),
+			 "d"((uint32_t)(mask >> 32)) : "memory");
+}
+
+static inline void fxsave(void *area)
+{
+	__asm__ volatile("fxsave64 (%0)" :: "r"(area) : "memory");
+}
+
+static inline void fxrstor(const void *area)
+{
+	__asm__ volatile("fxrstor64 (%0)" :: "r"(area) : "memory");
+}
+
+/* Debug registers DR0-DR3 and DR6 (DR7 lives in the VMCB / VMCS). */
+#define DEFINE_DR_ACCESSORS(n)                                              \
+	static inline unsigned long read_dr##n(void)                        \
+	{                                                                   \
+		unsigned long v;                                            \
+		__asm__ volatile("mov %%db" #n ", %0" : "=r"(v));           \
+		return v;                                                   \
+	}                                                                   \
+	static inline void write_dr##n(unsigned long v)                     \
+	{                                                                   \
+		__asm__ volatile("mov %0, %%db" #n :: "r"(v));              \
+	}
+DEFINE_DR_ACCESSORS(0)
+DEFINE_DR_ACCESSORS(1)
+DEFINE_DR_ACCESSORS(2)
+DEFINE_DR_ACCESSORS(3)
+DEFINE_DR_ACCESSORS(6)
+DEFINE_DR_ACCESSORS(7)
+#undef DEFINE_DR_ACCESSORS
+
 static inline void invlpg(const volatile void *va)
 {
 	__asm__ volatile("invlpg (%0)" :: "r"(va) : "memory");

@@ -20,7 +20,27 @@
 #define CR4_PAE         BIT(5)
 #define CR4_PGE         BIT(7)
 #define CR4_OSFXSR      BIT(9)
+#define CR4_OSXMMEXCPT  BIT(10)
 #define CR4_VMXE        BIT(13)
+#define CR4_OSXSAVE     BIT(18)
+
+#define XCR0_X87        BIT(0)
+#define XCR0_SSE        BIT(1)
+#define XCR0_AVX        BIT(2)
+#define XCR0_BNDREGS    BIT(3)
+#define XCR0_BNDCSR     BIT(4)
+#define XCR0_OPMASK     BIT(5)
+#define XCR0_ZMM_HI256  BIT(6)
+#define XCR0_HI16_ZMM   BIT(7)
+#define XCR0_PKRU       BIT(9)
+#define XCR0_TILECFG    BIT(17)
+#define XCR0_TILEDATA   BIT(18)
+
+#define CPUID1_ECX_XSAVE   BIT(26)
+#define CPUID1_ECX_OSXSAVE BIT(27)
+
+#define DR6_RESET       0xffff0ff0
+#define DR7_RESET       0x400
 
 #define MSR_TSC         0x00000010
 #define MSR_APIC_BASE   0x0000001b

@@ -128,14 +128,39 @@ static void test_bad_sizes(void **state)
 
 static void test_vcpus(void **state)
 {
-	assert_int_equal(PARSE("vm=a mem=2M vcpus=8"), 1);
+	assert_int_equal(PARSE("vm=a mem=2M vcpus=64"), 1);
 	assert_false(vms[0].bad);
-	assert_int_equal(vms[0].vcpus, 8);
-	expect_bad("vm=a mem=2M vcpus=0", "a", "module 0: vcpus=0 is not a number from 1 to 8");
-	expect_bad("vm=a mem=2M vcpus=9", "a", "module 0: vcpus=9 is not a number from 1 to 8");
-	expect_bad("vm=a mem=2M vcpus=2K", "a", "module 0: vcpus=2K is not a number from 1 to 8");
-	expect_bad("vm=a mem=2M vcpus=", "a", "module 0: vcpus= is not a number from 1 to 8");
-	expect_bad("vm=a mem=2M vcpus=one", "a", "module 0: vcpus=one is not a number from 1 to 8");
+	assert_int_equal(vms[0].vcpus, 64);
+	expect_bad("vm=a mem=2M vcpus=0", "a", "module 0: vcpus=0 is not a number from 1 to 64");
+	expect_bad("vm=a mem=2M vcpus=65", "a", "module 0: vcpus=65 is not a number from 1 to 64");
+	expect_bad("vm=a mem=2M vcpus=2K", "a", "module 0: vcpus=2K is not a number from 1 to 64");
+	expect_bad("vm=a mem=2M vcpus=", "a", "module 0: vcpus= is not a number from 1 to 64");
+	expect_bad("vm=a mem=2M vcpus=one", "a", "module 0: vcpus=one is not a number from 1 to 64");
+}
+
+static void test_cpus(void **state)
+{
+	static const uint16_t want[] = { 0, 2, 3, 4, 1 };
+
+	assert_int_equal(PARSE("vm=a mem=2M vcpus=4"), 1);
+	assert_int_equal(vms[0].nr_cpus, 0);	/* spread */
+	assert_int_equal(PARSE("vm=a mem=2M vcpus=4 cpus=0,2-4,1"), 1);
+	assert_false(vms[0].bad);
+	assert_int_equal(vms[0].nr_cpus, ARRAY_SIZE(want));
+	assert_memory_equal(vms[0].cpus, want, sizeof(want));
+	assert_int_equal(PARSE("vm=a mem=2M cpus=63"), 1);
+	assert_false(vms[0].bad);
+	expect_bad("vm=a mem=2M cpus=64", "a",
+		   "module 0: cpus=64 is not a list like 0,2-3 of CPUs below 64");
+	expect_bad("vm=a mem=2M cpus=3-1", "a",
+		   "module 0: cpus=3-1 is not a list like 0,2-3 of CPUs below 64");
+	expect_bad("vm=a mem=2M cpus=1,", "a",
+		   "module 0: cpus=1, is not a list like 0,2-3 of CPUs below 64");
+	expect_bad("vm=a mem=2M cpus=", "a",
+		   "module 0: cpus= is not a list like 0,2-3 of CPUs below 64");
+	expect_bad("vm=a mem=2M cpus=1;2", "a",
+		   "module 0: cpus=1;2 is not a list like 0,2-3 of CPUs below 64");
+	expect_bad("vm=a mem=2M cpus=0-63,0", "a", "module 0: cpus=0-63,0 names more than 64 CPUs");
 }
 
 static void test_kinds(void **state)
@@ -230,7 +255,7 @@ static void test_several_vms_one_bad(void **state)
 	assert_int_equal(vms[0].modules[0].index, 4);
 	assert_string_equal(vms[1].name, "two");
 	assert_true(vms[1].bad);
-	assert_string_equal(vms[1].error, "module 1: vcpus=99 is not a number from 1 to 8");
+	assert_string_equal(vms[1].error, "module 1: vcpus=99 is not a number from 1 to 64");
 	assert_string_equal(vms[2].name, "three");
 	assert_false(vms[2].bad);
 	assert_int_equal(vms[2].mem, MiB(4));
@@ -261,10 +286,10 @@ static void test_bad_module_line_spoils_its_vm(void **state)
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=module mem=2M"), 1);
 	assert_true(vms[0].bad);
 	assert_string_equal(vms[0].error,
-			    "module 1: mem=, vcpus= and kind= belong on the kernel line");
+			    "module 1: mem=, vcpus=, cpus= and kind= belong on the kernel line");
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=initrd kind=flat"), 1);
 	assert_string_equal(vms[0].error,
-			    "module 1: mem=, vcpus= and kind= belong on the kernel line");
+			    "module 1: mem=, vcpus=, cpus= and kind= belong on the kernel line");
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=module bogus=1"), 1);
 	assert_string_equal(vms[0].error, "module 1: unknown key 'bogus'");
 	/* A nameless line is its own bad entry; VM a is untouched. */
@@ -334,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_bad_sizes),
 		cmocka_unit_test(test_vcpus),
+		cmocka_unit_test(test_cpus),
 		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_line_mistakes),

@@ -1,0 +1,253 @@
+/* The vCPU scheduler (hv/sched.h): per-CPU rings of vCPUs, round robin
+ * over the runnable ones, time slices on the CPU's own timer, halting
+ * when idle.
+ *
+ * Wakeups cannot be lost: a halting vCPU publishes HALTED and then looks
+ * once more for an interrupt; a waker publishes the interrupt and then
+ * looks for HALTED. Both use sequentially consistent atomics, so at least
+ * one sees the other. A waker that makes a vCPU of another CPU runnable
+ * always kicks that CPU, which ends its HLT (even one it is about to
+ * enter: the kick stays pending until STI; HLT). */
+#include <stdio.h>
+
+#include "cpu/idt.h"
+#include "cpu/percpu.h"
+#include "cpu/timer.h"
+#include "drivers/lapic.h"
+#include "drivers/power.h"
+#include "drivers/tsc.h"
+#include "hv/sched.h"
+#include "hv/vcpu_run.h"
+#include "hv/vcpu_switch.h"
+#include "hv/vendor.h"
+#include "hv/vm.h"
+#include "lib/cpu.h"
+#include "lib/log.h"
+#include "lib/spinlock.h"
+#include "mm/rcu.h"
+#include "x86/insn.h"
+
+struct sched_cpu {
+	struct spinlock lock;		/* the ring */
+	struct vcpu *ring;		/* circular, through next_on_cpu */
+	struct vcpu *cursor;		/* where the next pick starts */
+	struct vcpu *loaded;		/* whose owned state the CPU holds */
+	unsigned nr_vcpus;
+	bool resched;			/* a vCPU here woke: end the current slice */
+};
+
+static struct sched_cpu sched_cpus[MAX_CPUS];
+static size_t vms_total;
+static size_t vms_ended;		/* atomic */
+static bool poweroff_when_done;
+
+static void kick_interrupt(struct trap_frame *tf)
+{
+	lapic_eoi();
+}
+
+void sched_kick_cpu(unsigned cpu)
+{
+	if (cpu != cpu_id())
+		lapic_send_ipi(percpu_blocks[cpu]->apic_id, KICK_VECTOR);
+}
+
+/* One more VM has ended; the last one may power the machine off. */
+static void sched_vm_ended(void)
+{
+	if (__atomic_add_fetch(&vms_ended, 1, __ATOMIC_ACQ_REL) != vms_total)
+		return;
+	log_info("hv: all %zu VMs have ended", vms_total);
+	if (poweroff_when_done)
+		power_off();
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+	int halted = VCPU_HALTED;
+
+	if (!__atomic_compare_exchange_n(&v->state, &halted, VCPU_RUNNABLE, false,
+					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		return;
+	WRITE_ONCE(sched_cpus[v->cpu].resched, true);
+	sched_kick_cpu(v->cpu);
+}
+
+void vcpu_request(struct vcpu *v, uint32_t req)
+{
+	__atomic_fetch_or(&v->requests, req, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&v->state, __ATOMIC_SEQ_CST) == VCPU_HALTED) {
+		vcpu_wake(v);
+		return;
+	}
+	if (__atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST))
+		sched_kick_cpu(v->cpu);
+}
+
+/* Put `v` on CPU `cpu`'s ring. */
+static void sched_add(struct vcpu *v, unsigned cpu)
+{
+	struct sched_cpu *sc = &sched_cpus[cpu];
+
+	v->cpu = cpu;
+	spin_lock(&sc->lock);
+	if (sc->ring) {
+		v->next_on_cpu = sc->ring->next_on_cpu;
+		sc->ring->next_on_cpu = v;
+	} else {
+		v->next_on_cpu = v;
+		sc->ring = sc->cursor = v;
+	}
+	sc->nr_vcpus++;
+	spin_unlock(&sc->lock);
+}
+
+/* The online CPU with the fewest vCPUs (the lowest-numbered on ties). */
+static unsigned least_loaded_cpu(void)
+{
+	unsigned best = 0;
+
+	for (unsigned cpu = 1; cpu < cpu_count(); cpu++)
+		if (sched_cpus[cpu].nr_vcpus < sched_cpus[best].nr_vcpus)
+			best = cpu;
+	return best;
+}
+
+/* Place and start the vCPUs of `vm`, logging where they run. */
+static void sched_start_vm(struct vm *vm)
+{
+	char where[8 * VM_VCPUS_MAX];
+	size_t len = 0;
+
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		const struct vm_config *cfg = vm->config;
+		unsigned cpu = cfg->nr_cpus ? cfg->cpus[i % cfg->nr_cpus] : least_loaded_cpu();
+
+		sched_add(&vm->vcpus[i], cpu);
+		len += snprintf(where + len, sizeof(where) - len, "%scpu%u", i ? "," : "", cpu);
+	}
+	log_info("vm %s: started on %s", vm->name, where);
+}
+
+void sched_start(struct vm *vms, size_t n, bool poweroff)
+{
+	poweroff_when_done = poweroff;
+	vms_total = n;
+	if (n == 0) {
+		if (poweroff)
+			power_off();
+		return;
+	}
+	if (idt_set_handler(KICK_VECTOR, kick_interrupt))
+		panic("sched: vector %#x is taken", KICK_VECTOR);
+	for (size_t i = 0; i < n; i++) {
+		if (vms[i].nr_vcpus)
+			sched_start_vm(&vms[i]);
+		else
+			vm_report_unbuilt(&vms[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!vms[i].nr_vcpus)
+			sched_vm_ended();
+	for (unsigned cpu = 0; cpu < cpu_count(); cpu++)
+		sched_kick_cpu(cpu);
+}
+
+/* The next runnable vCPU of this CPU's ring after the last pick, or NULL. */
+static struct vcpu *sched_pick(struct sched_cpu *sc)
+{
+	struct vcpu *v, *found = NULL;
+
+	spin_lock(&sc->lock);
+	v = sc->cursor;
+	for (unsigned i = 0; v && i < sc->nr_vcpus; i++, v = v->next_on_cpu) {
+		if (__atomic_load_n(&v->state, __ATOMIC_SEQ_CST) == VCPU_RUNNABLE) {
+			found = v;
+			sc->cursor = v->next_on_cpu;
+			break;
+		}
+	}
+	spin_unlock(&sc->lock);
+	return found;
+}
+
+void sched_vcpu_exit(struct vcpu *v)
+{
+	struct sched_cpu *sc = &sched_cpus[v->cpu];
+	struct vcpu **p = &sc->ring;
+
+	spin_lock(&sc->lock);
+	if (sc->nr_vcpus == 1) {
+		sc->ring = sc->cursor = NULL;
+	} else {
+		while ((*p)->next_on_cpu != v)
+			p = &(*p)->next_on_cpu;
+		(*p)->next_on_cpu = v->next_on_cpu;
+		if (sc->ring == v)
+			sc->ring = v->next_on_cpu;
+		if (sc->cursor == v)
+			sc->cursor = v->next_on_cpu;
+	}
+	sc->nr_vcpus--;
+	spin_unlock(&sc->lock);
+	if (sc->loaded == v)
+		sc->loaded = NULL;
+	if (vm_vcpu_gone(v->vm))
+		sched_vm_ended();
+}
+
+/* Halt until an interrupt: a kick or the earliest timer. */
+static void sched_idle(void)
+{
+	rcu_idle_enter();
+	timers_program(UINT64_MAX);
+	/* STI's shadow makes the pair atomic: a kick after the last look
+	 * still ends the HLT. */
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+	rcu_idle_exit();
+}
+
+/* Turn on SVM or VMX on this CPU before its first vCPU runs; if that
+ * fails, the VM of `v` cannot run here and ends. */
+static bool sched_virt_enable(struct vcpu *v)
+{
+	if (vendor->cpu_enable() == 0) {
+		this_cpu()->virt_enabled = true;
+		return true;
+	}
+	if (vm_stop(v->vm, v, "cpu%u could not turn on hardware virtualization", cpu_id()))
+		vm_end(v->vm, v);
+	vcpu_run(v, 0);
+	return false;
+}
+
+__noreturn void sched_loop(void)
+{
+	struct sched_cpu *sc = &sched_cpus[cpu_id()];
+	uint64_t slice = SCHED_SLICE_US * READ_ONCE(tsc_khz) / 1000;
+
+	rcu_idle_exit();
+	for (;;) {
+		struct vcpu *v;
+
+		timers_run();
+		v = sched_pick(sc);
+		if (!v) {
+			sched_idle();
+			continue;
+		}
+		if (!this_cpu()->virt_enabled && !sched_virt_enable(v))
+			continue;
+		if (sc->loaded != v) {
+			vcpu_switch(sc->loaded, v);
+			sc->loaded = v;
+		}
+		WRITE_ONCE(sc->resched, false);
+		vcpu_run(v, tsc_now() + slice);
+	}
+}
+
+bool sched_should_yield(void)
+{
+	return READ_ONCE(sched_cpus[cpu_id()].resched);
+}

@@ -1,0 +1,78 @@
+/* Switching a vCPU's owned state in and out of a CPU (hv/vcpu_switch.h). */
+#include <errno.h>
+#include <malloc.h>
+#include <stdlib.h>
+
+#include "cpu/fpu.h"
+#include "hv/vcpu_switch.h"
+#include "hv/vendor.h"
+#include "x86/insn.h"
+#include "x86/regs.h"
+
+#define FPU_AREA_ALIGN	64
+
+int vcpu_owned_init(struct vcpu *v)
+{
+	struct vcpu_owned *o = &v->owned;
+
+	o->fpu = memalign(FPU_AREA_ALIGN, fpu_area_size());
+	if (!o->fpu)
+		return -ENOMEM;
+	fpu_area_init(o->fpu);
+	o->xcr0 = XCR0_X87;
+	o->dr[0] = o->dr[1] = o->dr[2] = o->dr[3] = 0;
+	o->dr6 = DR6_RESET;
+	o->cr2 = 0;
+	return 0;
+}
+
+void vcpu_owned_free(struct vcpu *v)
+{
+	free(v->owned.fpu);
+	v->owned.fpu = NULL;
+}
+
+void vcpu_switch(struct vcpu *prev, struct vcpu *next)
+{
+	struct vcpu_owned *n = &next->owned;
+
+	if (prev == next)
+		return;
+	if (prev) {
+		struct vcpu_owned *p = &prev->owned;
+
+		fpu_save(p->fpu);
+		p->dr[0] = read_dr0();
+		p->dr[1] = read_dr1();
+		p->dr[2] = read_dr2();
+		p->dr[3] = read_dr3();
+		if (!vendor->dr6_in_control_block)
+			p->dr6 = read_dr6();
+		if (!vendor->cr2_in_control_block)
+			p->cr2 = read_cr2();
+	}
+	fpu_load(n->fpu, n->xcr0);
+	write_dr0(n->dr[0]);
+	write_dr1(n->dr[1]);
+	write_dr2(n->dr[2]);
+	write_dr3(n->dr[3]);
+	if (!vendor->dr6_in_control_block)
+		write_dr6(n->dr6);
+	if (!vendor->cr2_in_control_block)
+		write_cr2(n->cr2);
+}
+
+bool vcpu_xsetbv(struct vcpu *v, unsigned cpl, uint32_t index, uint64_t value)
+{
+	const uint64_t avx512 = XCR0_OPMASK | XCR0_ZMM_HI256 | XCR0_HI16_ZMM;
+	const uint64_t amx = XCR0_TILECFG | XCR0_TILEDATA;
+
+	if (!fpu_has_xsave() || cpl != 0 || index != 0 || (value & ~fpu_xcr0_supported()) ||
+	    !(value & XCR0_X87) || ((value & XCR0_AVX) && !(value & XCR0_SSE)) ||
+	    ((value & avx512) && ((value & avx512) != avx512 || !(value & XCR0_AVX))) ||
+	    ((value & amx) && (value & amx) != amx))
+		return false;
+	v->owned.xcr0 = value;
+	xsetbv(0, value);
+	return true;
+}
