@@ -47,14 +47,18 @@ void fpu_area_init(void *area)
 	memcpy(a + FXSAVE_MXCSR_OFFSET, &mxcsr, sizeof(mxcsr));
 }
 
-void fpu_save(void *area)
+uint64_t fpu_save(void *area)
 {
+	uint64_t xcr0;
+
 	if (!has_xsave) {
 		fxsave(area);
-		return;
+		return XCR0_X87;
 	}
+	xcr0 = xgetbv(0);
 	xsetbv(0, xcr0_supported);
 	xsave(area, xcr0_supported);
+	return xcr0;
 }
 
 void fpu_load(const void *area, uint64_t xcr0)

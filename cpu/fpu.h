@@ -21,8 +21,10 @@ size_t fpu_area_size(void);
  * 0x1f80, every other register zero. */
 void fpu_area_init(void *area);
 
-/* Save every component into `area`. */
-void fpu_save(void *area);
+/* Save every component into `area`, and return XCR0 as its owner left it
+ * (a guest may write XCR0 without an exit: QEMU's SVM has no XSETBV
+ * intercept). */
+uint64_t fpu_save(void *area);
 
 /* Load every component from `area`, then leave XCR0 at `xcr0` (its
  * owner's: a guest's own XSAVE and XRSTOR use it). */

@@ -41,7 +41,7 @@ void vcpu_switch(struct vcpu *prev, struct vcpu *next)
 	if (prev) {
 		struct vcpu_owned *p = &prev->owned;
 
-		fpu_save(p->fpu);
+		p->xcr0 = fpu_save(p->fpu);
 		p->dr[0] = read_dr0();
 		p->dr[1] = read_dr1();
 		p->dr[2] = read_dr2();

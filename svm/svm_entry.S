@@ -4,7 +4,12 @@
  * segment state, VMRUN; after #VMEXIT save the guest's GPRs and hidden
  * state and VMLOAD the host's (FS/GS bases: %gs holds the per-CPU block).
  * GIF is clear from before the first VMLOAD until the host state is back,
- * so no NMI or interrupt sees a half-switched CPU. */
+ * so no NMI or interrupt sees a half-switched CPU. RFLAGS.IF is set across
+ * VMRUN (GIF keeps the host from taking anything meanwhile): with
+ * V_INTR_MASKING the host's saved IF decides whether a physical interrupt
+ * reaches the guest's intercept, and it must, for preemption and kicks.
+ * The interrupt stays pending after the exit until the run loop opens a
+ * window for it. */
 #include "hv/vcpu_gprs.h"
 
 	.text
@@ -21,6 +26,7 @@ svm_vmrun:
 	pushq	%rsi			/* gprs */
 
 	clgi
+	sti
 	movq	%rdi, %rax
 	movq	GPR_RDI(%rsi), %rdi
 	gprs_load_common %rsi
@@ -37,6 +43,7 @@ svm_vmrun:
 	addq	$8, %rsp
 	popq	%rax			/* host_vmcb_pa */
 	vmload	%rax
+	cli
 	stgi
 
 	popq	%r15

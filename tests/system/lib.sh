@@ -202,3 +202,55 @@ expect_suite_verdicts() {
 	expect_vm_passed demo 1
 	expect_line "hv: all $((${#guest_suite[@]} + 2 + suite_triplefault)) VMs have ended"
 }
+
+# Print the line number of the first console line matching extended regex
+# PATTERN (0 if none), for checks of the order in which things happened.
+line_number() {
+	local n
+	n=$(console | grep -a -n -m1 -E -- "$1" | cut -d: -f1)
+	echo "${n:-0}"
+}
+
+# Fail unless the first line matching FIRST comes before the first matching
+# SECOND (both must exist).
+expect_before() {
+	local a b
+	a=$(line_number "$1") b=$(line_number "$2")
+	((a > 0)) || fail "no line matching \"$1\""
+	((b > 0)) || fail "no line matching \"$2\""
+	((a < b)) || fail "\"$1\" (line $a) does not come before \"$2\" (line $b)"
+}
+
+# The time-sharing and isolation VMs (owned, spinner, demo) for one CPU
+# (cpus=1 on a two-CPU machine): SPIN is each owned round's spin and the
+# spinner's length, in million loop iterations.
+owned_modules() {
+	local spin=$1 rounds=$2 spinner=$3
+	modules=(
+		build/guests/owned.elf "vm=owneda mem=8M cpus=1 -- mark=1 rounds=$rounds spin=$spin"
+		"$systest_dir/owned-b.elf" "vm=ownedb mem=8M cpus=1 -- mark=2 rounds=$rounds spin=$spin delay=$((spin * 2))"
+		build/guests/spinner.elf "vm=spinner mem=4M cpus=1 -- spin=$spinner"
+		build/guests/demo.elf "vm=demo1 mem=4M cpus=1"
+		"$systest_dir/demo-b.elf" "vm=demo2 mem=4M cpus=0"
+	)
+	cp build/guests/owned.elf "$systest_dir/owned-b.elf"
+	cp build/guests/demo.elf "$systest_dir/demo-b.elf"
+}
+
+# Fail unless the owned VMs kept their state apart and the spinner shared
+# its CPU: ownedb checked its reset state while owneda held its marks, both
+# passed everything, and the demos ended before the spinner did.
+expect_owned_verdicts() {
+	expect_no_line 'EXCEPTION|PANIC'
+	expect_poweroff
+	expect_vm_passed owneda 5
+	expect_vm_passed ownedb 5
+	expect_vm_passed spinner 1
+	expect_vm_passed demo1 1
+	expect_vm_passed demo2 1
+	expect_before '\[owneda\] PASS owned: .*XSETBV' '\[ownedb\] PASS owned: x87/SSE in reset state'
+	expect_before '\[ownedb\] PASS owned: x87/SSE in reset state' '\[owneda\] PASS owned: mark 1 kept'
+	expect_before 'vm demo1: exit status=0' 'vm spinner: exit status=0'
+	expect_before 'vm owneda: exit status=0' 'vm spinner: exit status=0'
+	expect_line 'hv: all 5 VMs have ended'
+}
