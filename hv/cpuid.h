@@ -6,11 +6,19 @@
 
 #define CPUID_HV_LEAF		0x40000000
 #define CPUID_HV_SIGNATURE	"hvhvhvhvhvhv"
+#define CPUID_HV_FREQ_LEAF	0x40000010	/* EAX TSC kHz, EBX APIC timer kHz */
 
-/* CPUID leaf `leaf`, subleaf `subleaf`, as guest vCPU `vcpu_id` with CR4
- * `guest_cr4` sees it: the hypervisor bit and signature leaf added; SVM,
- * VMX, x2APIC and MONITOR/MWAIT hidden (not virtualized yet); OSXSAVE as
- * the guest's CR4 has it. Leaf 0xD follows the XCR0 loaded now, which is
- * the running vCPU's. */
-struct cpuid_regs cpuid_guest(uint32_t leaf, uint32_t subleaf, unsigned vcpu_id,
-			      uint64_t guest_cr4);
+/* What of the asking vCPU shows in CPUID. */
+struct cpuid_vcpu {
+	unsigned apic_id;
+	uint64_t cr4;			/* OSXSAVE */
+	bool apic_enabled;		/* IA32_APIC_BASE.EN: leaf 1 EDX.APIC */
+};
+
+/* CPUID leaf `leaf`, subleaf `subleaf`, as vCPU `v` sees it: the
+ * hypervisor bit and leaves (signature, and TSC and APIC timer frequencies
+ * at 0x40000010); x2APIC and TSC-deadline, which the vLAPIC provides; SVM,
+ * VMX and MONITOR/MWAIT hidden; OSXSAVE, the APIC bit and the APIC IDs of
+ * leaves 1 and 0xB as the vCPU's state has them. Leaf 0xD follows the
+ * XCR0 loaded now, which is the running vCPU's. */
+struct cpuid_regs cpuid_guest(uint32_t leaf, uint32_t subleaf, const struct cpuid_vcpu *v);

@@ -1,4 +1,5 @@
 /* The guest MSR policy table. */
+#include "hv/dev/vlapic.h"
 #include "hv/msr.h"
 #include "hv/vcpu.h"
 #include "lib/log.h"
@@ -13,9 +14,6 @@
 #define MSR_SYSENTER_CS		0x00000174
 #define MSR_SYSENTER_ESP	0x00000175
 #define MSR_SYSENTER_EIP	0x00000176
-#define APIC_DEFAULT_BASE	0xfee00000ull
-#define APIC_BASE_BSP		(1ull << 8)
-#define APIC_BASE_ENABLE	(1ull << 11)
 #define EFER_GUEST_BITS		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 #define GP_LOG_SLOTS		32
 
@@ -56,8 +54,11 @@ bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 		*value = rdtsc();
 		return true;
 	case MSR_APIC_BASE:
-		*value = APIC_DEFAULT_BASE | APIC_BASE_ENABLE | (v->id == 0 ? APIC_BASE_BSP : 0);
+		*value = vlapic_base(v->lapic);
 		return true;
+	case MSR_TSC_DEADLINE:
+	case MSR_X2APIC_FIRST ... MSR_X2APIC_LAST:
+		return vlapic_msr_read(v->lapic, msr, value);
 	}
 	msr_log_gp_once(msr, false);
 	return false;
@@ -65,8 +66,6 @@ bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 
 bool msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 {
-	uint64_t apic_base;
-
 	switch (msr) {
 	case MSR_EFER:
 		if (value & ~EFER_GUEST_BITS)
@@ -74,11 +73,10 @@ bool msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 		v->efer = value;
 		return true;
 	case MSR_APIC_BASE:
-		/* The APIC cannot move or switch mode: accept only its value. */
-		msr_read(v, msr, &apic_base);
-		if (value != apic_base)
-			break;
-		return true;
+		return vlapic_base_write(v->lapic, value);
+	case MSR_TSC_DEADLINE:
+	case MSR_X2APIC_FIRST ... MSR_X2APIC_LAST:
+		return vlapic_msr_write(v->lapic, msr, value);
 	}
 	msr_log_gp_once(msr, true);
 	return false;

@@ -7,6 +7,7 @@
 #include "lib/compiler.h"
 
 struct vm;
+struct vlapic;
 
 /* General-purpose registers; the vendor entry code loads and saves them
  * around every VM entry (the layout is fixed for the assembly). */
@@ -50,7 +51,7 @@ struct vcpu_sregs {
 /* What a vCPU is doing, as the scheduler sees it (hv/sched.c). */
 enum vcpu_state {
 	VCPU_RUNNABLE,		/* runs when its CPU picks it */
-	VCPU_HALTED,		/* HLT: until an interrupt can be delivered */
+	VCPU_HALTED,		/* HLT, or waiting for a start-up IPI: until an event */
 	VCPU_DEAD,		/* its VM has ended; it runs no more */
 };
 
@@ -58,6 +59,9 @@ enum vcpu_state {
  * vcpu->requests; it acts on them before its next VM entry. */
 #define VCPU_REQ_STOP		(1u << 0)	/* its VM ends */
 #define VCPU_REQ_TLB_FLUSH	(1u << 1)	/* drop cached guest translations */
+#define VCPU_REQ_EVENT		(1u << 2)	/* an interrupt or NMI is pending */
+#define VCPU_REQ_INIT		(1u << 3)	/* INIT: reset, wait for a start-up IPI */
+#define VCPU_REQ_SIPI		(1u << 4)	/* start-up IPI at sipi_vector */
 
 /* The state a vCPU owns that VM entry and exit do not switch. */
 struct vcpu_owned {
@@ -87,5 +91,30 @@ struct vcpu {
 	bool in_guest;			/* between the last check and the exit */
 	bool yield;			/* end the slice after this exit (PAUSE) */
 
+	/* Interrupts (hv/vcpu_irq.c). */
+	struct vlapic *lapic;
+	bool nmi_pending;		/* atomic */
+	bool halted;			/* in HLT: sleeps until an event can end it */
+	bool wait_sipi;			/* after INIT (or an AP from the start) */
+	uint8_t sipi_vector;		/* of the latest start-up IPI */
+
 	struct vcpu_owned owned;
 };
+
+/* GPR `n` in the instruction encoding's numbering (RAX RCX RDX RBX RSP
+ * RBP RSI RDI R8..R15), as exit qualifications and ModRM bytes name it. */
+static inline uint64_t *vcpu_gpr(struct vcpu *v, unsigned n)
+{
+	static const uint8_t offsets[16] = {
+		offsetof(struct vcpu_gprs, rax), offsetof(struct vcpu_gprs, rcx),
+		offsetof(struct vcpu_gprs, rdx), offsetof(struct vcpu_gprs, rbx),
+		offsetof(struct vcpu_gprs, rsp), offsetof(struct vcpu_gprs, rbp),
+		offsetof(struct vcpu_gprs, rsi), offsetof(struct vcpu_gprs, rdi),
+		offsetof(struct vcpu_gprs, r8), offsetof(struct vcpu_gprs, r9),
+		offsetof(struct vcpu_gprs, r10), offsetof(struct vcpu_gprs, r11),
+		offsetof(struct vcpu_gprs, r12), offsetof(struct vcpu_gprs, r13),
+		offsetof(struct vcpu_gprs, r14), offsetof(struct vcpu_gprs, r15),
+	};
+
+	return (uint64_t *)((char *)&v->gprs + offsets[n & 15]);
+}

@@ -5,10 +5,15 @@
 #include "cpu/timer.h"
 #include "drivers/tsc.h"
 #include "hv/cpuid.h"
+#include "hv/dev/insn.h"
 #include "hv/dev/vdev.h"
+#include "hv/dev/vlapic.h"
+#include "hv/guest_mem.h"
 #include "hv/hypercall.h"
+#include "hv/mmio.h"
 #include "hv/msr.h"
 #include "hv/sched.h"
+#include "hv/vcpu_irq.h"
 #include "hv/vcpu_run.h"
 #include "hv/vcpu_switch.h"
 #include "hv/vendor.h"
@@ -16,23 +21,28 @@
 #include "hv/vm_exit.h"
 #include "lib/log.h"
 #include "mm/rcu.h"
+#include "x86/regs.h"
 
 #define VECTOR_UD	6
 #define VECTOR_GP	13
 
-/* Step over the instruction that exited. */
+/* Step over the instruction that exited; an STI or MOV SS shadow it was
+ * in ends with it. */
 static void skip_insn(struct vcpu *v, const struct vm_exit *e)
 {
 	v->rip += e->insn_len;
+	vendor->clear_interrupt_shadow(v);
 }
 
 static bool handle_cpuid(struct vcpu *v, const struct vm_exit *e)
 {
 	struct vcpu_sregs sregs;
+	struct cpuid_vcpu who;
 	struct cpuid_regs r;
 
 	vendor->get_sregs(v, &sregs);
-	r = cpuid_guest(v->gprs.rax, v->gprs.rcx, v->id, sregs.cr4);
+	who = (struct cpuid_vcpu){ v->id, sregs.cr4, vlapic_base(v->lapic) & APIC_BASE_EN };
+	r = cpuid_guest(v->gprs.rax, v->gprs.rcx, &who);
 	v->gprs.rax = r.eax;
 	v->gprs.rbx = r.ebx;
 	v->gprs.rcx = r.ecx;
@@ -107,6 +117,8 @@ static bool handle_tdp_fault(struct vcpu *v, const struct vm_exit *e)
 	case TDP_FAULT_RETRY:
 		return true;
 	case TDP_FAULT_NO_SLOT:
+		if (mmio_claimed(v, e->fault.gpa))
+			return mmio_emulate(v, e->fault.gpa, e->fault.write);
 		vm_stop(v->vm, v, "%s at guest-physical %#llx outside guest memory (%llu MiB) at rip=%#llx",
 			what, (unsigned long long)e->fault.gpa,
 			(unsigned long long)(v->vm->ram_bytes >> 20), (unsigned long long)v->rip);
@@ -134,6 +146,60 @@ static bool handle_xsetbv(struct vcpu *v, const struct vm_exit *e)
 		skip_insn(v, e);
 	else
 		vendor->inject_exception(v, VECTOR_GP, true, 0);
+	return true;
+}
+
+/* MOV to/from CR8: the vLAPIC's TPR bits 7:4. Without decode assists
+ * (QEMU) the instruction names the GPR and its own length. */
+static bool handle_cr8(struct vcpu *v, const struct vm_exit *e)
+{
+	struct insn_mov_cr mov = { .len = e->insn_len, .gpr = e->cr8.gpr };
+	uint64_t *gpr;
+
+	if (e->cr8.gpr < 0 || !e->insn_len) {
+		struct vcpu_sregs s;
+		struct gwalk_result r;
+		uint8_t code[INSN_MAX_LEN];
+		size_t got;
+		enum gwalk_status st;
+
+		vendor->get_sregs(v, &s);
+		st = guest_fetch_code(v, &s, code, sizeof(code), &got, &r);
+		if (st != GWALK_OK)
+			return guest_fault(v, st, &r, guest_rip_linear(v, &s), false);
+		if (insn_decode_mov_cr(code, got, guest_code_bits(v, &s), &mov) || mov.cr != 8) {
+			vm_stop(v->vm, v, "a CR8 exit at rip=%#llx that is not a MOV to or from CR8",
+				(unsigned long long)v->rip);
+			return false;
+		}
+	}
+	gpr = vcpu_gpr(v, mov.gpr);
+	if (e->cr8.write) {
+		if (*gpr & ~0xfull) {
+			vendor->inject_exception(v, VECTOR_GP, true, 0);
+			return true;
+		}
+		vlapic_set_tpr(v->lapic, *gpr << 4);
+	} else {
+		*gpr = vlapic_tpr(v->lapic) >> 4;
+	}
+	v->rip += mov.len;
+	vendor->clear_interrupt_shadow(v);
+	return true;
+}
+
+/* HLT: sleep until an event can end it. With interrupts off, only another
+ * vCPU's NMI or INIT can, and a VM with one vCPU has none. */
+static bool handle_hlt(struct vcpu *v, const struct vm_exit *e)
+{
+	skip_insn(v, e);
+	if (!(v->rflags & RFLAGS_IF) && v->vm->nr_vcpus == 1 &&
+	    !__atomic_load_n(&v->nmi_pending, __ATOMIC_SEQ_CST)) {
+		vm_stop(v->vm, v, "guest halted at rip=%#llx with interrupts disabled: nothing can wake it",
+			(unsigned long long)v->rip);
+		return false;
+	}
+	vcpu_halt(v);
 	return true;
 }
 
@@ -165,13 +231,16 @@ static bool handle_exit(struct vcpu *v, const struct vm_exit *e)
 		return true;
 	case EXIT_XSETBV:
 		return handle_xsetbv(v, e);
+	case EXIT_CR8:
+		return handle_cr8(v, e);
 	case EXIT_PAUSE:
 		v->yield = true;
 		return true;
 	case EXIT_HLT:
-		vm_stop(v->vm, v, "guest halted at rip=%#llx with no interrupt source to wake it",
-			(unsigned long long)v->rip);
-		return false;
+		return handle_hlt(v, e);
+	case EXIT_IRQ_WINDOW:
+	case EXIT_NMI_WINDOW:
+		return true;	/* vcpu_inject_events() takes it from here */
 	case EXIT_TRIPLE_FAULT:
 		vm_stop(v->vm, v, "triple fault at rip=%#llx", (unsigned long long)v->rip);
 		return false;
@@ -207,6 +276,26 @@ static bool vcpu_take_requests(struct vcpu *v)
 		vendor->flush_guest_tlb(v);
 		__atomic_fetch_add(&v->vm->flushes.done, 1, __ATOMIC_RELAXED);
 	}
+	if (req & VCPU_REQ_INIT)
+		vcpu_handle_init(v);
+	if (req & VCPU_REQ_SIPI)
+		vcpu_handle_sipi(v);
+	return true;
+}
+
+/* A halted vCPU, or one waiting for a start-up IPI, was picked: it runs
+ * only if something ended the wait, else it goes back to sleep. */
+static bool vcpu_still_waiting(struct vcpu *v)
+{
+	if (!v->halted && !v->wait_sipi)
+		return false;
+	if (vcpu_wakeup_pending(v)) {
+		v->halted = false;
+		return v->wait_sipi;
+	}
+	__atomic_store_n(&v->state, VCPU_HALTED, __ATOMIC_SEQ_CST);
+	if (vcpu_wakeup_pending(v))
+		__atomic_store_n(&v->state, VCPU_RUNNABLE, __ATOMIC_SEQ_CST);
 	return true;
 }
 
@@ -238,6 +327,9 @@ void vcpu_run(struct vcpu *v, uint64_t slice_end)
 
 	v->yield = false;
 	while (vcpu_take_requests(v)) {
+		if (vcpu_still_waiting(v))
+			return;
+		vcpu_inject_events(v);
 		rcu_quiescent();
 		timers_program(slice_end);
 		if (!vcpu_enter(v, &exit))

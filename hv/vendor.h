@@ -33,8 +33,33 @@ struct vendor_ops {
 	void (*vcpu_run)(struct vcpu *v, struct vm_exit *exit);
 	/* Deliver exception `vector` (with `error` if `has_error`) at the next entry. */
 	void (*inject_exception)(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
+	/* Deliver a page fault with `error` and CR2 = `cr2` at the next entry. */
+	void (*inject_page_fault)(struct vcpu *v, uint32_t error, uint64_t cr2);
+	/* Deliver external interrupt `vector` / an NMI at the next entry; only
+	 * when irq_allowed / nmi_allowed and no event is queued. */
+	void (*inject_irq)(struct vcpu *v, uint8_t vector);
+	void (*inject_nmi)(struct vcpu *v);
+	/* Whether an event is queued for the next entry already: one whose
+	 * delivery an exit interrupted, or an exception a handler injected. */
+	bool (*event_queued)(struct vcpu *v);
+	/* Whether the guest takes an external interrupt now (RFLAGS.IF set,
+	 * no STI or MOV SS shadow) / an NMI (none in progress, no shadow). */
+	bool (*irq_allowed)(struct vcpu *v);
+	bool (*nmi_allowed)(struct vcpu *v);
+	/* Exit (EXIT_IRQ_WINDOW / EXIT_NMI_WINDOW) as soon as irq_allowed /
+	 * nmi_allowed would hold, or stop asking. */
+	void (*set_irq_window)(struct vcpu *v, bool on);
+	void (*set_nmi_window)(struct vcpu *v, bool on);
+	/* The instruction the guest was in the shadow of has been emulated or
+	 * skipped: the STI / MOV SS shadow ends. */
+	void (*clear_interrupt_shadow)(struct vcpu *v);
 	/* Drop the guest's cached translations before its next entry. */
 	void (*flush_guest_tlb)(struct vcpu *v);
+	/* Put `v` in the state INIT leaves: real mode, paging off, segments
+	 * and control registers reset, RFLAGS 2, no event pending, and CS:IP
+	 * = `cs_selector`:`ip` with CS base cs_selector << 4 (a start-up IPI's
+	 * entry point). The core resets the GPRs and EFER. */
+	void (*reset)(struct vcpu *v, uint16_t cs_selector, uint64_t ip);
 	/* Read the guest's control and segment registers. */
 	void (*get_sregs)(struct vcpu *v, struct vcpu_sregs *s);
 	/* Log the control registers and segments (the core logs the GPRs). */

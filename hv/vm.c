@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "hv/dev/vdev.h"
+#include "hv/dev/vlapic.h"
 #include "hv/load/guest_load.h"
 #include "hv/sched.h"
+#include "hv/vcpu_irq.h"
 #include "hv/vcpu_run.h"
 #include "hv/vcpu_switch.h"
 #include "hv/vendor.h"
@@ -194,6 +196,7 @@ static void vcpu_free(struct vcpu *v)
 {
 	if (v->vendor)
 		vendor->vcpu_destroy(v);
+	vcpu_irq_free(v);
 	vcpu_owned_free(v);
 }
 
@@ -202,12 +205,15 @@ static void vm_free(struct vm *vm)
 {
 	vdev_set_destroy(vm->devices);
 	vm->devices = NULL;
+	vapic_bus_destroy(vm->apic_bus);
+	vm->apic_bus = NULL;
 	vm_memory_destroy(vm);
 	free(vm->vcpus);
 	vm->vcpus = NULL;
 }
 
-/* Make vCPU `id` of `vm` in the state `entry` describes. */
+/* Make vCPU `id` of `vm`: the boot vCPU in the state `entry` describes,
+ * the others waiting for a start-up IPI, as on a PC. */
 static int vcpu_create(struct vm *vm, unsigned id, const struct guest_entry *entry)
 {
 	struct vcpu *v = &vm->vcpus[id];
@@ -218,9 +224,10 @@ static int vcpu_create(struct vm *vm, unsigned id, const struct guest_entry *ent
 		.rip = entry->rip,
 		.rflags = RFLAGS_FIXED,
 		.gprs = { .rax = entry->rax, .rbx = entry->rbx },
-		.state = VCPU_RUNNABLE,
+		.state = id ? VCPU_HALTED : VCPU_RUNNABLE,
+		.wait_sipi = id != 0,
 	};
-	if (vcpu_owned_init(v))
+	if (vcpu_owned_init(v) || vcpu_irq_init(v, vm->apic_bus))
 		return -1;
 	return vendor->vcpu_create(v, entry, tdp_mmu_root_pa(&vm->mmu));
 }
@@ -232,7 +239,7 @@ static bool vm_cpus_valid(struct vm *vm)
 
 	for (unsigned i = 0; i < cfg->nr_cpus; i++) {
 		if (cfg->cpus[i] >= cpu_count()) {
-			vm_stop(vm, NULL, "bad configuration: cpus= names cpu%u, but %u CPUs are online",
+			vm_stop(vm, NULL, "bad configuration: cpus= names cpu%u, which is not online (%u online)",
 				cfg->cpus[i], cpu_count());
 			return false;
 		}
@@ -260,15 +267,12 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_modu
 		vm_stop(vm, NULL, "no hardware virtualization (SVM with NPT or VMX with EPT)");
 		return -1;
 	}
-	if (cfg->vcpus > 1) {
-		vm_stop(vm, NULL, "vcpus=%u: only one vCPU per VM is supported so far", cfg->vcpus);
-		return -1;
-	}
 	if (!vm_cpus_valid(vm) || vm_memory_create(vm) || vm_load_kernel(vm, mods, &entry))
 		goto fail;
 	vm->devices = vdev_set_create(&devices);
+	vm->apic_bus = vapic_bus_create(cfg->vcpus);
 	vm->vcpus = calloc(cfg->vcpus, sizeof(*vm->vcpus));
-	if (!vm->devices || !vm->vcpus) {
+	if (!vm->devices || !vm->apic_bus || !vm->vcpus) {
 		vm_stop(vm, NULL, "no memory for its devices");
 		goto fail;
 	}

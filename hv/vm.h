@@ -11,6 +11,7 @@
 
 #define VM_STOP_REASON_MAX 160
 
+struct vapic_bus;
 struct vdev_set;
 
 /* Counters of the VM's remote TLB flushes (docs/benchmarks.md). */
@@ -29,6 +30,7 @@ struct vm {
 	struct tdp_mmu mmu;
 	bool slots_ready, mmu_ready;	/* what to tear down */
 	struct vdev_set *devices;
+	struct vapic_bus *apic_bus;	/* the vCPUs' local APICs */
 	unsigned nr_vcpus;		/* 0 when the VM could not be built */
 	struct vcpu *vcpus;
 	unsigned vcpus_live;		/* atomic: vCPUs not yet gone */

@@ -17,6 +17,9 @@ enum vm_exit_reason {
 	EXIT_UNDEFINED_INSN,	/* hidden virtualization instructions: #UD */
 	EXIT_INTERRUPT,		/* a host interrupt arrived: just re-enter */
 	EXIT_XSETBV,
+	EXIT_CR8,		/* MOV to/from CR8, the task priority */
+	EXIT_IRQ_WINDOW,	/* the guest can take an interrupt now */
+	EXIT_NMI_WINDOW,	/* ... an NMI */
 	EXIT_PAUSE,		/* a spin loop (pause filter / PLE): yield */
 	EXIT_INIT,
 	EXIT_FAILED_ENTRY,	/* the CPU refused the guest state */
@@ -43,6 +46,10 @@ struct vm_exit {
 			bool has_error;
 			uint32_t error;
 		} exception;
+		struct {
+			bool write;		/* MOV to CR8 */
+			int gpr;		/* the GPR, or -1: decode the instruction */
+		} cr8;
 		char failure[96];		/* EXIT_FAILED_ENTRY: the decoded reason */
 	};
 };

@@ -23,11 +23,16 @@ struct svm_caps {
 };
 extern struct svm_caps svm_caps;
 
-/* Per-vCPU SVM state. */
+/* Per-vCPU SVM state. SVM does not track a guest's NMI masking: after
+ * injecting an NMI, NMIs stay masked until the guest's IRET (intercepted)
+ * has executed, which the first exit with another RIP shows. */
 struct svm_vcpu {
 	struct vmcb *vmcb;
 	struct tlb_tag asid;
 	bool flush_pending;
+	bool nmi_masked;
+	bool iret_seen;			/* the IRET exit came; unmask once past it */
+	uint64_t iret_rip;
 };
 
 extern const struct vendor_ops svm_ops;

@@ -1,7 +1,8 @@
 /* Decoding a #VMEXIT into the vendor-neutral struct vm_exit. Without
  * NRIPS (QEMU's TCG) the instruction lengths are those of the fixed
  * encodings that exit: CPUID, RDMSR/WRMSR, HLT, VMMCALL and XSETBV (a
- * PAUSE exit is not skipped: the guest runs the PAUSE again); an I/O exit
+ * PAUSE exit is not skipped: the guest runs the PAUSE again); CR8 accesses
+ * without decode assists are decoded by the core; an I/O exit
  * reports the next RIP itself in exit_info2. */
 #include <stdio.h>
 
@@ -78,6 +79,19 @@ void svm_exit_decode(const struct vmcb *vmcb, struct vm_exit *exit)
 		break;
 	case SVM_EXIT_SHUTDOWN:
 		exit->reason = EXIT_TRIPLE_FAULT;
+		break;
+	case SVM_EXIT_READ_CR8:
+	case SVM_EXIT_WRITE_CR8:
+		exit->reason = EXIT_CR8;
+		exit->cr8.write = code == SVM_EXIT_WRITE_CR8;
+		exit->cr8.gpr = c->exit_info1 & SVM_CR_GPR_VALID ? (int)(c->exit_info1 & SVM_CR_GPR_MASK)
+								: -1;
+		break;
+	case SVM_EXIT_VINTR:
+		exit->reason = EXIT_IRQ_WINDOW;
+		break;
+	case SVM_EXIT_IRET:
+		exit->reason = EXIT_NMI_WINDOW;
 		break;
 	case SVM_EXIT_INTR:
 	case SVM_EXIT_NMI:

@@ -27,32 +27,46 @@ static struct svm_vcpu *svm_of(struct vcpu *v)
 	return v->vendor;
 }
 
-/* Segment state for the entry modes guests start in. */
-static void svm_set_segments(struct vmcb_save *s, const struct guest_entry *entry)
+/* Real-mode segments with CS = `selector` (base selector << 4) and the
+ * descriptor tables after RESET. */
+static void svm_set_real_segments(struct vmcb_save *s, uint16_t selector)
 {
-	bool real = entry->mode == GUEST_REAL_MODE;
-	struct vmcb_segment code = { .selector = 0x08, .attrib = SEG_CODE32, .limit = 0xffffffff };
-	struct vmcb_segment data = { .selector = 0x10, .attrib = SEG_DATA32, .limit = 0xffffffff };
+	struct vmcb_segment data = { .attrib = SEG_DATA16, .limit = 0xffff };
 
-	if (real) {
-		code = (struct vmcb_segment){ .selector = 0xf000, .attrib = SEG_CODE16,
-					      .limit = 0xffff, .base = 0xf0000 };
-		data = (struct vmcb_segment){ .attrib = SEG_DATA16, .limit = 0xffff };
-	}
-	s->cs = code;
+	s->cs = (struct vmcb_segment){ .selector = selector, .attrib = SEG_CODE16,
+				       .limit = 0xffff, .base = (uint64_t)selector << 4 };
 	s->ds = s->es = s->fs = s->gs = s->ss = data;
 	s->gdtr = (struct vmcb_segment){ .limit = 0xffff };
-	s->idtr = (struct vmcb_segment){ .limit = real ? 0x3ff : 0 };
+	s->idtr = (struct vmcb_segment){ .limit = 0xffff };
 	s->ldtr = (struct vmcb_segment){ .attrib = SEG_LDT, .limit = 0xffff };
 	s->tr = (struct vmcb_segment){ .attrib = SEG_TSS_BUSY, .limit = 0xffff };
 }
 
+/* Segment state for the entry modes guests start in. */
+static void svm_set_segments(struct vmcb_save *s, const struct guest_entry *entry)
+{
+	struct vmcb_segment code = { .selector = 0x08, .attrib = SEG_CODE32, .limit = 0xffffffff };
+	struct vmcb_segment data = { .selector = 0x10, .attrib = SEG_DATA32, .limit = 0xffffffff };
+
+	svm_set_real_segments(s, GUEST_RESET_CS_SELECTOR);
+	if (entry->mode == GUEST_REAL_MODE) {
+		s->idtr.limit = 0x3ff;
+		return;
+	}
+	s->cs = code;
+	s->ds = s->es = s->fs = s->gs = s->ss = data;
+	s->idtr.limit = 0;
+}
+
 /* Intercept what the core must see: CPUID, HLT, all I/O and MSRs (through
  * the permission maps), VMMCALL, XSETBV, shutdown, the SVM instructions
- * (SVM is hidden from guests), INIT and host interrupts, machine checks,
- * and spin loops where the CPU has a pause filter. */
+ * (SVM is hidden from guests), CR8, INIT and host interrupts, machine
+ * checks, and spin loops where the CPU has a pause filter. */
 static void svm_set_intercepts(struct vmcb_control *c)
 {
+	/* CR8 is the vLAPIC's TPR, as the core keeps it. */
+	c->intercept_cr_read = SVM_INTERCEPT_CR8;
+	c->intercept_cr_write = SVM_INTERCEPT_CR8;
 	c->intercept_exceptions = 1u << 18;
 	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_SMI |
 			     SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_HLT |
@@ -104,6 +118,23 @@ static void svm_vcpu_destroy(struct vcpu *v)
 	v->vendor = NULL;
 }
 
+/* The guest's NMI handler ends with IRET: at its exit, stop intercepting
+ * and wait for the first exit past it (the guest then runs with NMIs
+ * unmasked). A window exit is what the core asks for meanwhile. */
+static void svm_track_nmi_mask(struct svm_vcpu *sv, const struct vm_exit *exit)
+{
+	struct vmcb *vmcb = sv->vmcb;
+
+	if (exit->reason == EXIT_NMI_WINDOW) {
+		vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_IRET;
+		sv->iret_seen = true;
+		sv->iret_rip = vmcb->save.rip;
+	} else if (sv->iret_seen && vmcb->save.rip != sv->iret_rip) {
+		sv->iret_seen = false;
+		sv->nmi_masked = false;
+	}
+}
+
 static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 {
 	struct svm_vcpu *sv = svm_of(v);
@@ -138,6 +169,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	if (svm_caps.nrips && vmcb->control.next_rip > v->rip &&
 	    vmcb->control.next_rip - v->rip <= 15)
 		exit->insn_len = vmcb->control.next_rip - v->rip;
+	svm_track_nmi_mask(sv, exit);
 }
 
 static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
@@ -147,6 +179,99 @@ static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 	if (has_error)
 		event |= SVM_EVTINJ_ERR_VALID | (uint64_t)error << SVM_EVTINJ_ERR_SHIFT;
 	svm_of(v)->vmcb->control.event_inj = event;
+}
+
+static void svm_inject_irq(struct vcpu *v, uint8_t vector)
+{
+	svm_of(v)->vmcb->control.event_inj = vector | SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
+}
+
+static void svm_inject_nmi(struct vcpu *v)
+{
+	struct svm_vcpu *sv = svm_of(v);
+
+	sv->vmcb->control.event_inj = 2 | SVM_EVTINJ_TYPE_NMI | SVM_EVTINJ_VALID;
+	sv->vmcb->control.intercept_misc1 |= SVM_INTERCEPT_IRET;
+	sv->nmi_masked = true;
+	sv->iret_seen = false;
+}
+
+static bool svm_event_queued(struct vcpu *v)
+{
+	return svm_of(v)->vmcb->control.event_inj & SVM_EVTINJ_VALID;
+}
+
+static bool svm_in_shadow(struct vcpu *v)
+{
+	return svm_of(v)->vmcb->control.interrupt_shadow & SVM_INTERRUPT_SHADOW;
+}
+
+static bool svm_irq_allowed(struct vcpu *v)
+{
+	return (v->rflags & RFLAGS_IF) && !svm_in_shadow(v);
+}
+
+static bool svm_nmi_allowed(struct vcpu *v)
+{
+	return !svm_of(v)->nmi_masked && !svm_in_shadow(v);
+}
+
+/* A virtual interrupt of top priority that ignores the TPR: the CPU exits
+ * (VINTR intercept) the moment the guest could take it. */
+static void svm_set_irq_window(struct vcpu *v, bool on)
+{
+	struct vmcb_control *c = &svm_of(v)->vmcb->control;
+	const uint64_t vint = SVM_VINTR_V_IRQ | SVM_VINTR_IGN_TPR | 0xfull << SVM_VINTR_PRIO_SHIFT;
+
+	if (on) {
+		c->vintr |= vint;
+		c->intercept_misc1 |= SVM_INTERCEPT_VINTR;
+	} else {
+		c->vintr &= ~vint;
+		c->intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+	}
+}
+
+/* Until the IRET exit the intercept is the window; after it (or in a
+ * shadow) the next exit with interrupts possible serves. */
+static void svm_set_nmi_window(struct vcpu *v, bool on)
+{
+	struct svm_vcpu *sv = svm_of(v);
+
+	if (on && (sv->iret_seen || !sv->nmi_masked))
+		svm_set_irq_window(v, true);
+}
+
+/* The state INIT leaves (the core resets GPRs and EFER). */
+static void svm_reset(struct vcpu *v, uint16_t cs_selector, uint64_t ip)
+{
+	struct svm_vcpu *sv = svm_of(v);
+	struct vmcb *vmcb = sv->vmcb;
+
+	svm_set_real_segments(&vmcb->save, cs_selector);
+	vmcb->save.cr0 = CR0_ET | CR0_CD | CR0_NW;
+	vmcb->save.cr2 = vmcb->save.cr3 = vmcb->save.cr4 = 0;
+	vmcb->save.dr6 = DR6_RESET;
+	vmcb->save.dr7 = DR7_RESET;
+	vmcb->save.efer = EFER_SVME;
+	vmcb->save.cpl = 0;
+	vmcb->save.g_pat = PAT_DEFAULT;
+	vmcb->control.event_inj = 0;
+	vmcb->control.interrupt_shadow = 0;
+	vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_IRET;
+	sv->nmi_masked = sv->iret_seen = false;
+	svm_set_irq_window(v, false);
+}
+
+static void svm_inject_page_fault(struct vcpu *v, uint32_t error, uint64_t cr2)
+{
+	svm_of(v)->vmcb->save.cr2 = cr2;
+	svm_inject_exception(v, 14, true, error);
+}
+
+static void svm_clear_interrupt_shadow(struct vcpu *v)
+{
+	svm_of(v)->vmcb->control.interrupt_shadow = 0;
 }
 
 static void svm_flush_guest_tlb(struct vcpu *v)
@@ -213,7 +338,17 @@ const struct vendor_ops svm_ops = {
 	.vcpu_destroy = svm_vcpu_destroy,
 	.vcpu_run = svm_vcpu_run,
 	.inject_exception = svm_inject_exception,
+	.inject_page_fault = svm_inject_page_fault,
+	.inject_irq = svm_inject_irq,
+	.inject_nmi = svm_inject_nmi,
+	.event_queued = svm_event_queued,
+	.irq_allowed = svm_irq_allowed,
+	.nmi_allowed = svm_nmi_allowed,
+	.set_irq_window = svm_set_irq_window,
+	.set_nmi_window = svm_set_nmi_window,
+	.clear_interrupt_shadow = svm_clear_interrupt_shadow,
 	.flush_guest_tlb = svm_flush_guest_tlb,
+	.reset = svm_reset,
 	.get_sregs = svm_get_sregs,
 	.dump_state = svm_dump_state,
 };

@@ -124,7 +124,12 @@ static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_INTERCEPT_SKINIT	(1u << 6)
 #define SVM_INTERCEPT_XSETBV	(1u << 13)
 
+/* intercept_cr_read / intercept_cr_write */
+#define SVM_INTERCEPT_CR8	(1u << 8)
+
 /* exit_code values */
+#define SVM_EXIT_READ_CR8	0x008
+#define SVM_EXIT_WRITE_CR8	0x018
 #define SVM_EXIT_EXCEPTION_0	0x040
 #define SVM_EXIT_INTR		0x060
 #define SVM_EXIT_NMI		0x061
@@ -150,6 +155,13 @@ static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_EXIT_NPF		0x400
 #define SVM_EXIT_INVALID	0xffffffffu	/* compare the low 32 bits (QEMU) */
 
+/* exit_info1 of a CR access exit, with decode assists */
+#define SVM_CR_GPR_VALID	(1ull << 63)
+#define SVM_CR_GPR_MASK		0xfull
+
+/* interrupt_shadow */
+#define SVM_INTERRUPT_SHADOW	(1ull << 0)
+
 /* exit_info1 of an IOIO exit */
 #define SVM_IOIO_IN		(1u << 0)
 #define SVM_IOIO_STRING		(1u << 2)
@@ -167,11 +179,13 @@ static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_EVTINJ_VALID	(1ull << 31)
 #define SVM_EVTINJ_ERR_VALID	(1ull << 11)
 #define SVM_EVTINJ_TYPE_INTR	(0ull << 8)
+#define SVM_EVTINJ_TYPE_NMI	(2ull << 8)
 #define SVM_EVTINJ_TYPE_EXCEPTION (3ull << 8)
 #define SVM_EVTINJ_ERR_SHIFT	32
 
 /* vintr */
 #define SVM_VINTR_V_IRQ		(1ull << 8)
+#define SVM_VINTR_PRIO_SHIFT	16
 #define SVM_VINTR_IGN_TPR	(1ull << 20)
 #define SVM_VINTR_MASKING	(1ull << 24)
 

@@ -144,9 +144,14 @@ static_assert(VMCS_GUEST_SEL(VMCS_TR) == 0x080e && VMCS_GUEST_LIMIT(VMCS_TR) == 
 /* Pin-based controls */
 #define PIN_EXTERNAL_INTR_EXITING	(1u << 0)
 #define PIN_NMI_EXITING			(1u << 3)
+#define PIN_VIRTUAL_NMIS		(1u << 5)
 
 /* Primary processor-based controls */
+#define PROC_INTR_WINDOW_EXITING	(1u << 2)
 #define PROC_HLT_EXITING		(1u << 7)
+#define PROC_CR8_LOAD_EXITING		(1u << 19)
+#define PROC_CR8_STORE_EXITING		(1u << 20)
+#define PROC_NMI_WINDOW_EXITING		(1u << 22)
 #define PROC_USE_IO_BITMAPS		(1u << 25)
 #define PROC_USE_MSR_BITMAPS		(1u << 28)
 #define PROC_SECONDARY_CONTROLS		(1u << 31)
@@ -176,6 +181,7 @@ static_assert(VMCS_GUEST_SEL(VMCS_TR) == 0x080e && VMCS_GUEST_LIMIT(VMCS_TR) == 
 #define INTR_INFO_VECTOR_MASK		0xffu
 #define INTR_INFO_TYPE_SHIFT		8
 #define INTR_INFO_TYPE_MASK		(7u << INTR_INFO_TYPE_SHIFT)
+#define INTR_TYPE_EXT_INTR		(0u << INTR_INFO_TYPE_SHIFT)
 #define INTR_TYPE_NMI			(2u << INTR_INFO_TYPE_SHIFT)
 #define INTR_TYPE_HARD_EXCEPTION	(3u << INTR_INFO_TYPE_SHIFT)
 #define INTR_INFO_ERROR_VALID		(1u << 11)
@@ -204,6 +210,7 @@ enum vmx_exit_reason {
 	VMX_EXIT_TRIPLE_FAULT = 2,
 	VMX_EXIT_INIT = 3,
 	VMX_EXIT_INTR_WINDOW = 7,
+	VMX_EXIT_NMI_WINDOW = 8,
 	VMX_EXIT_CPUID = 10,
 	VMX_EXIT_HLT = 12,
 	VMX_EXIT_VMCALL = 18,
@@ -244,12 +251,18 @@ enum vmx_exit_reason {
 #define CR_QUAL_TYPE_SHIFT		4
 #define CR_QUAL_TYPE_MASK		(3u << CR_QUAL_TYPE_SHIFT)
 #define CR_QUAL_TYPE_MOV_TO_CR		(0u << CR_QUAL_TYPE_SHIFT)
+#define CR_QUAL_TYPE_MOV_FROM_CR	(1u << CR_QUAL_TYPE_SHIFT)
 #define CR_QUAL_GPR_SHIFT		8
 #define CR_QUAL_GPR_MASK		(0xfu << CR_QUAL_GPR_SHIFT)
 
 /* Exit qualification of an EPT violation */
 #define EPT_QUAL_WRITE			(1ull << 1)
 #define EPT_QUAL_FETCH			(1ull << 2)
+
+/* Guest interruptibility state */
+#define INTERRUPTIBILITY_STI		(1u << 0)
+#define INTERRUPTIBILITY_MOV_SS		(1u << 1)
+#define INTERRUPTIBILITY_NMI		(1u << 3)
 
 /* Activity state */
 #define GUEST_ACTIVITY_ACTIVE		0

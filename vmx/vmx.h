@@ -71,6 +71,7 @@ struct vmx_vcpu {
 	uint32_t pending_error;
 	uint32_t pending_insn_len;	/* of a software interrupt being re-delivered */
 	bool cr0_pg_intercepted;	/* CR0.PG is in the guest/host mask */
+	uint32_t proc;			/* the primary controls in the VMCS now */
 	enum guest_mode mode;		/* the entry state, written at the first run */
 };
 
@@ -110,6 +111,10 @@ void vmx_host_state_write(void);
 /* Write the guest-state fields of entry mode `mode` (registers aside from
  * RIP, RSP and RFLAGS, which every entry writes) into the current VMCS. */
 void vmx_guest_state_write(enum guest_mode mode);
+
+/* The guest state INIT leaves, CS = `cs_selector` (base selector << 4),
+ * in the current VMCS (RIP, RSP, RFLAGS and EFER are written at entry). */
+void vmx_guest_state_reset(uint16_t cs_selector);
 
 /* Set guest CR0 to `guest_cr0` (as the guest sees it), CR3 to 0 and CR4
  * to 0, with the bits VMX pins set underneath the read shadows. */

@@ -9,12 +9,17 @@
 
 #define TRUE_CTLS_OFFSET	(MSR_VMX_TRUE_PINBASED_CTLS - MSR_VMX_PINBASED_CTLS)
 
-/* Interrupts and NMIs are the host's; the core emulates every port and
- * MSR and sees HLT; guest memory goes through EPT; real and unpaged
- * protected mode run natively (unrestricted guest). */
-#define PIN_REQUIRED	(PIN_EXTERNAL_INTR_EXITING | PIN_NMI_EXITING)
+/* Interrupts and NMIs are the host's; the CPU tracks the guest's own NMI
+ * masking (virtual NMIs); the core emulates every port and MSR and sees
+ * HLT; guest memory goes through EPT; real and unpaged protected mode run
+ * natively (unrestricted guest). The interrupt- and NMI-window exits are
+ * switched on per vCPU when an event waits. */
+#define PIN_REQUIRED	(PIN_EXTERNAL_INTR_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS)
+/* Without CR8 exiting (or a TPR shadow) a guest's MOV to CR8 would set the
+ * host's own APIC TPR. */
 #define PROC_REQUIRED	(PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS | \
-			 PROC_SECONDARY_CONTROLS)
+			 PROC_SECONDARY_CONTROLS | PROC_INTR_WINDOW_EXITING | \
+			 PROC_NMI_WINDOW_EXITING | PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING)
 #define PROC2_REQUIRED	(PROC2_ENABLE_EPT | PROC2_UNRESTRICTED_GUEST)
 /* Without these, RDTSCP, INVPCID and XSAVES raise #UD in the guest although
  * CPUID (passed through) offers them. Pause-loop exiting lets a spinning
@@ -59,5 +64,6 @@ bool vmx_controls_init(void)
 	    !control_pick("VM-entry", MSR_VMX_ENTRY_CTLS + offset, ENTRY_REQUIRED, 0, &c->entry))
 		return false;
 	c->entry &= ~ENTRY_IA32E_MODE_GUEST;
+	c->proc &= ~(PROC_INTR_WINDOW_EXITING | PROC_NMI_WINDOW_EXITING);
 	return true;
 }

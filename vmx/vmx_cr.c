@@ -9,8 +9,6 @@
  * hypervisor's, loaded at entry). So while the guest's EFER.LME is set,
  * CR0.PG is masked too, and a paging switch sets or clears EFER.LMA and the
  * "IA-32e mode guest" entry control here, as the CPU would. */
-#include <stddef.h>
-
 #include "hv/vcpu.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
@@ -90,30 +88,13 @@ static bool cr0_write(struct vcpu *v, uint64_t value)
 	return true;
 }
 
-/* The GPR an exit qualification names, in the SDM's numbering. */
-static uint64_t *qual_gpr(struct vcpu *v, unsigned n)
-{
-	static const size_t offsets[16] = {
-		offsetof(struct vcpu_gprs, rax), offsetof(struct vcpu_gprs, rcx),
-		offsetof(struct vcpu_gprs, rdx), offsetof(struct vcpu_gprs, rbx),
-		offsetof(struct vcpu_gprs, rsp), offsetof(struct vcpu_gprs, rbp),
-		offsetof(struct vcpu_gprs, rsi), offsetof(struct vcpu_gprs, rdi),
-		offsetof(struct vcpu_gprs, r8), offsetof(struct vcpu_gprs, r9),
-		offsetof(struct vcpu_gprs, r10), offsetof(struct vcpu_gprs, r11),
-		offsetof(struct vcpu_gprs, r12), offsetof(struct vcpu_gprs, r13),
-		offsetof(struct vcpu_gprs, r14), offsetof(struct vcpu_gprs, r15),
-	};
-
-	return (uint64_t *)((char *)&v->gprs + offsets[n & 15]);
-}
-
 /* With these masks only MOV to CR0 and MOV to CR4 can exit (CLTS and LMSW
  * touch no masked bit, CR3/CR8 exiting is off). A CR4 write exits only
  * when it sets a bit VMX pins, i.e. CR4.VMXE, which a guest that CPUID
  * tells has no VMX may not set: #GP, as on such a CPU. */
 bool vmx_cr_write(struct vcpu *v, uint64_t qual)
 {
-	uint64_t value = *qual_gpr(v, (qual & CR_QUAL_GPR_MASK) >> CR_QUAL_GPR_SHIFT);
+	uint64_t value = *vcpu_gpr(v, (qual & CR_QUAL_GPR_MASK) >> CR_QUAL_GPR_SHIFT);
 
 	if ((qual & CR_QUAL_TYPE_MASK) != CR_QUAL_TYPE_MOV_TO_CR || (qual & CR_QUAL_CR_MASK) != 0)
 		return false;

@@ -87,6 +87,20 @@ void vmx_exit_decode(struct vm_exit *exit)
 	case VMX_EXIT_VMCALL:
 		exit->reason = EXIT_HYPERCALL;
 		break;
+	case VMX_EXIT_CR_ACCESS:
+		/* CR8 goes to the core; CR0 and CR4 writes stay in vmx_cr.c. */
+		if ((qual & CR_QUAL_CR_MASK) == 8) {
+			exit->reason = EXIT_CR8;
+			exit->cr8.write = (qual & CR_QUAL_TYPE_MASK) == CR_QUAL_TYPE_MOV_TO_CR;
+			exit->cr8.gpr = (qual & CR_QUAL_GPR_MASK) >> CR_QUAL_GPR_SHIFT;
+		}
+		break;
+	case VMX_EXIT_INTR_WINDOW:
+		exit->reason = EXIT_IRQ_WINDOW;
+		break;
+	case VMX_EXIT_NMI_WINDOW:
+		exit->reason = EXIT_NMI_WINDOW;
+		break;
 	case VMX_EXIT_XSETBV:
 		exit->reason = EXIT_XSETBV;
 		break;

@@ -57,7 +57,8 @@ static void vmx_controls_write(struct vmx_vcpu *vx)
 	uint64_t msrs = virt_to_phys(vx->msrs);
 
 	vmx_write(VMCS_PIN_CONTROLS, vmx_caps.pin);
-	vmx_write(VMCS_PROC_CONTROLS, vmx_caps.proc);
+	vx->proc = vmx_caps.proc;
+	vmx_write(VMCS_PROC_CONTROLS, vx->proc);
 	vmx_write(VMCS_PROC_CONTROLS2, vmx_caps.proc2);
 	vmx_write(VMCS_EXIT_CONTROLS, vmx_caps.exit);
 	vmx_write(VMCS_ENTRY_CONTROLS, vmx_caps.entry);
@@ -156,6 +157,11 @@ static void vmx_write_pending_event(struct vmx_vcpu *vx)
 		return;
 	if (!(vmread(VMCS_GUEST_CR0) & CR0_PE))
 		event &= ~INTR_INFO_ERROR_VALID;
+	/* Re-delivering an NMI whose delivery an exit interrupted: the CPU
+	 * reports NMI blocking, which VM entry refuses with an NMI to inject. */
+	if ((event & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI)
+		vmx_write(VMCS_GUEST_INTERRUPTIBILITY,
+			  vmread(VMCS_GUEST_INTERRUPTIBILITY) & ~INTERRUPTIBILITY_NMI);
 	vmx_write(VMCS_ENTRY_INTR_INFO, event);
 	vmx_write(VMCS_ENTRY_EXCEPTION_ERROR, vx->pending_error);
 	vmx_write(VMCS_ENTRY_INSN_LEN, vx->pending_insn_len);
@@ -236,6 +242,96 @@ static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 			    (has_error ? INTR_INFO_ERROR_VALID : 0);
 	vx->pending_error = error;
 	vx->pending_insn_len = 0;
+}
+
+static void vmx_inject_irq(struct vcpu *v, uint8_t vector)
+{
+	struct vmx_vcpu *vx = vmx_of(v);
+
+	vx->pending_event = vector | INTR_TYPE_EXT_INTR | INTR_INFO_VALID;
+	vx->pending_insn_len = 0;
+}
+
+static void vmx_inject_nmi(struct vcpu *v)
+{
+	struct vmx_vcpu *vx = vmx_of(v);
+
+	vx->pending_event = 2 | INTR_TYPE_NMI | INTR_INFO_VALID;
+	vx->pending_insn_len = 0;
+}
+
+static bool vmx_event_queued(struct vcpu *v)
+{
+	return vmx_of(v)->pending_event;
+}
+
+static uint32_t vmx_interruptibility(struct vcpu *v)
+{
+	vmx_make_current(vmx_of(v)->vmcs);
+	return vmread(VMCS_GUEST_INTERRUPTIBILITY);
+}
+
+static bool vmx_irq_allowed(struct vcpu *v)
+{
+	return (v->rflags & RFLAGS_IF) &&
+	       !(vmx_interruptibility(v) & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
+
+/* Some CPUs block NMIs in an STI shadow too: wait for it to pass. */
+static bool vmx_nmi_allowed(struct vcpu *v)
+{
+	return !(vmx_interruptibility(v) &
+		 (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS | INTERRUPTIBILITY_NMI));
+}
+
+static void vmx_set_window(struct vcpu *v, uint32_t bit, bool on)
+{
+	struct vmx_vcpu *vx = vmx_of(v);
+	uint32_t proc = on ? vx->proc | bit : vx->proc & ~bit;
+
+	if (proc == vx->proc)
+		return;
+	vx->proc = proc;
+	vmx_make_current(vx->vmcs);
+	vmx_write(VMCS_PROC_CONTROLS, proc);
+}
+
+static void vmx_set_irq_window(struct vcpu *v, bool on)
+{
+	vmx_set_window(v, PROC_INTR_WINDOW_EXITING, on);
+}
+
+static void vmx_set_nmi_window(struct vcpu *v, bool on)
+{
+	vmx_set_window(v, PROC_NMI_WINDOW_EXITING, on);
+}
+
+static void vmx_reset(struct vcpu *v, uint16_t cs_selector, uint64_t ip)
+{
+	struct vmx_vcpu *vx = vmx_of(v);
+
+	if (!vmx_vcpu_load(vx))
+		panic("vmx: reset of a vCPU whose VMCS is active on cpu%d", vx->cpu);
+	vmx_guest_state_reset(cs_selector);
+	vx->cr0_pg_intercepted = false;
+	vx->pending_event = 0;
+	vmx_set_window(v, PROC_INTR_WINDOW_EXITING | PROC_NMI_WINDOW_EXITING, false);
+}
+
+/* VMX has no CR2 field: the guest's CR2 is the CPU's while it is loaded. */
+static void vmx_inject_page_fault(struct vcpu *v, uint32_t error, uint64_t cr2)
+{
+	write_cr2(cr2);
+	vmx_inject_exception(v, 14, true, error);
+}
+
+static void vmx_clear_interrupt_shadow(struct vcpu *v)
+{
+	uint32_t state = vmx_interruptibility(v);
+
+	if (state & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
+		vmx_write(VMCS_GUEST_INTERRUPTIBILITY,
+			  state & ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
 }
 
 /* Exits the core never sees: CR0/CR4 writes (vmx_cr.c), after which the
@@ -385,7 +481,17 @@ const struct vendor_ops vmx_ops = {
 	.vcpu_destroy = vmx_vcpu_destroy,
 	.vcpu_run = vmx_vcpu_run,
 	.inject_exception = vmx_inject_exception,
+	.inject_page_fault = vmx_inject_page_fault,
+	.inject_irq = vmx_inject_irq,
+	.inject_nmi = vmx_inject_nmi,
+	.event_queued = vmx_event_queued,
+	.irq_allowed = vmx_irq_allowed,
+	.nmi_allowed = vmx_nmi_allowed,
+	.set_irq_window = vmx_set_irq_window,
+	.set_nmi_window = vmx_set_nmi_window,
+	.clear_interrupt_shadow = vmx_clear_interrupt_shadow,
 	.flush_guest_tlb = vmx_flush_guest_tlb,
+	.reset = vmx_reset,
 	.get_sregs = vmx_get_sregs,
 	.dump_state = vmx_dump_state,
 };

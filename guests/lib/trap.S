@@ -1,4 +1,5 @@
-/* Exception entry stubs and the trap_run()/trap_resume() unwinding pair. */
+/* Interrupt and exception entry stubs for all 256 vectors, and the
+ * trap_run()/trap_resume() unwinding pair. */
 
 	.text
 	.code32
@@ -14,9 +15,10 @@
 	.globl trap_stubs
 trap_stubs:
 	.set v, 0
-	.rept 32
+	.rept 256
 	.balign STUB_SIZE
-	.if HAS_ERROR_CODE(v) == 0
+	.if v < 32 && HAS_ERROR_CODE(v)
+	.else
 	pushl $0
 	.endif
 	pushl $v
@@ -24,11 +26,16 @@ trap_stubs:
 	.set v, v + 1
 	.endr
 
+/* trap_dispatch returns for a handled vector: back to the interrupted code. */
 trap_common:
 	pushal
 	cld
 	pushl %esp		/* struct trap_frame * */
-	call trap_handle	/* does not return */
+	call trap_dispatch
+	addl $4, %esp
+	popal
+	addl $8, %esp		/* vector, error code */
+	iret
 
 /* int trap_run(void (*fn)(void *), void *arg) */
 	.globl trap_run

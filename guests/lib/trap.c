@@ -1,9 +1,9 @@
-/* The guest's IDT and the C side of exception handling. */
+/* The guest's IDT and the C side of interrupt and exception handling. */
 #include "guests/lib/trap.h"
 #include "guests/lib/report.h"
 #include "guests/lib/x86.h"
 
-#define NR_EXCEPTIONS	32
+#define NR_VECTORS	256
 #define SEL_CODE32	0x08	/* start.S */
 #define GATE_INTR32	0x8e	/* present, DPL 0, 32-bit interrupt gate */
 
@@ -20,14 +20,15 @@ static_assert(sizeof(struct idt_gate) == 8, "32-bit IDT gate layout");
 #define TRAP_STUB_SIZE	16
 extern const char trap_stubs[];
 
-static struct idt_gate idt[NR_EXCEPTIONS];
+static struct idt_gate idt[NR_VECTORS];
+static trap_handler_fn handlers[NR_VECTORS];
 struct trap_info trap_last;
 
 void trap_init(void)
 {
 	struct table_reg idtr = { sizeof(idt) - 1, (unsigned long)idt };
 
-	for (unsigned v = 0; v < NR_EXCEPTIONS; v++) {
+	for (unsigned v = 0; v < NR_VECTORS; v++) {
 		uint32_t stub = (uint32_t)(uintptr_t)trap_stubs + v * TRAP_STUB_SIZE;
 
 		idt[v] = (struct idt_gate){
@@ -40,8 +41,17 @@ void trap_init(void)
 	lidt(&idtr);
 }
 
-void trap_handle(const struct trap_frame *frame)
+void trap_set_handler(uint8_t vector, trap_handler_fn fn)
 {
+	handlers[vector] = fn;
+}
+
+void trap_dispatch(struct trap_frame *frame)
+{
+	if (handlers[frame->vector]) {
+		handlers[frame->vector](frame);
+		return;
+	}
 	if (!trap_run_esp) {
 		fail("unexpected exception %u, error 0x%x, at eip 0x%x, cr2 0x%lx",
 		     frame->vector, frame->error_code, frame->eip, read_cr2());

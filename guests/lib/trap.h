@@ -1,7 +1,9 @@
 /*
- * Exceptions inside a 32-bit guest: an IDT for vectors 0-31, and a way to
- * run code that is expected to fault. An exception outside trap_run() is
- * reported as a FAIL and ends the guest.
+ * Interrupts and exceptions inside a 32-bit guest: an IDT for all 256
+ * vectors, handlers registered per vector (they return to the interrupted
+ * code), and a way to run code that is expected to fault. A vector with
+ * no handler that arrives outside trap_run() is reported as a FAIL and
+ * ends the guest.
  */
 #pragma once
 
@@ -27,8 +29,14 @@ static_assert(sizeof(struct trap_frame) == 52, "trap frame layout (trap.S)");
 
 extern struct trap_info trap_last;
 
-/* Loads an IDT routing vectors 0-31 to trap_handle(). */
+/* Loads an IDT routing every vector to trap_dispatch(). */
 void trap_init(void);
+
+typedef void (*trap_handler_fn)(struct trap_frame *frame);
+
+/* Route `vector` to `fn` (NULL: back to the default), which returns to the
+ * interrupted code when it returns. */
+void trap_set_handler(uint8_t vector, trap_handler_fn fn);
 
 /*
  * Runs fn(arg). Returns TRAP_NONE if it returned, or the vector of the first
@@ -37,8 +45,9 @@ void trap_init(void);
  */
 int trap_run(void (*fn)(void *arg), void *arg);
 
-/* Called by trap.S for every exception; does not return. */
-__noreturn void trap_handle(const struct trap_frame *frame);
+/* Called by trap.S for every vector: runs the vector's handler and
+ * returns, else unwinds into trap_run() or ends the guest. */
+void trap_dispatch(struct trap_frame *frame);
 
 /* Unwinds to the active trap_run(), making it return vector (trap.S). */
 __noreturn void trap_resume(int vector);

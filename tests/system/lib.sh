@@ -154,6 +154,7 @@ guest_suite=(
 	"hypercall|hypercall.elf|mem=16M -- expect=hv|4"
 	"exceptions|exceptions.elf|mem=16M -- expect=hv|5"
 	"exitloop|exitloop.elf|mem=16M -- expect=hv|3"
+	"apic|apic.elf|mem=16M|7"
 )
 
 # Whether the suite includes the triple-faulting guest (see bochs-svm-guests).

@@ -1,0 +1,143 @@
+/* A vCPU's interrupts (hv/vcpu_irq.h). The vLAPIC reaches its vCPU through
+ * these callbacks, from any CPU: they only set state and request bits and
+ * wake or kick the vCPU; everything else happens on the vCPU's own CPU
+ * before its next entry. */
+#include <errno.h>
+
+#include "hv/dev/vlapic.h"
+#include "hv/sched.h"
+#include "hv/vcpu_irq.h"
+#include "hv/vendor.h"
+#include "hv/vm.h"
+#include "x86/insn.h"
+#include "x86/regs.h"
+
+static void lapic_notify(void *ctx)
+{
+	vcpu_request(ctx, VCPU_REQ_EVENT);
+}
+
+static void lapic_nmi(void *ctx)
+{
+	struct vcpu *v = ctx;
+
+	__atomic_store_n(&v->nmi_pending, true, __ATOMIC_SEQ_CST);
+	vcpu_request(v, VCPU_REQ_EVENT);
+}
+
+static void lapic_init(void *ctx)
+{
+	vcpu_request(ctx, VCPU_REQ_INIT);
+}
+
+static void lapic_sipi(void *ctx, uint8_t vector)
+{
+	struct vcpu *v = ctx;
+
+	__atomic_store_n(&v->sipi_vector, vector, __ATOMIC_RELAXED);
+	vcpu_request(v, VCPU_REQ_SIPI);
+}
+
+/* No IOAPIC yet: a level-triggered vector has nobody to tell. */
+static void lapic_eoi_level(void *ctx, uint8_t vector)
+{
+}
+
+static const struct vlapic_ops vcpu_lapic_ops = {
+	.notify = lapic_notify,
+	.nmi = lapic_nmi,
+	.init = lapic_init,
+	.sipi = lapic_sipi,
+	.eoi_level = lapic_eoi_level,
+};
+
+int vcpu_irq_init(struct vcpu *v, struct vapic_bus *bus)
+{
+	const struct vlapic_config cfg = {
+		.bus = bus,
+		.id = v->id,
+		.bsp = v->id == 0,
+		.ops = &vcpu_lapic_ops,
+		.vcpu = v,
+	};
+
+	v->lapic = vlapic_create(&cfg);
+	return v->lapic ? 0 : -ENOMEM;
+}
+
+void vcpu_irq_free(struct vcpu *v)
+{
+	vlapic_destroy(v->lapic);
+	v->lapic = NULL;
+}
+
+void vcpu_inject_events(struct vcpu *v)
+{
+	bool nmi = __atomic_load_n(&v->nmi_pending, __ATOMIC_SEQ_CST);
+	int vector = vlapic_pending_vector(v->lapic);
+	bool queued = vendor->event_queued(v);
+
+	if (!queued && nmi && vendor->nmi_allowed(v)) {
+		__atomic_store_n(&v->nmi_pending, false, __ATOMIC_SEQ_CST);
+		vendor->inject_nmi(v);
+		queued = true;
+		nmi = false;
+	}
+	if (!queued && vector >= 0 && vendor->irq_allowed(v)) {
+		vlapic_accept(v->lapic, vector);
+		vendor->inject_irq(v, vector);
+		vector = vlapic_pending_vector(v->lapic);
+	}
+	vendor->set_irq_window(v, vector >= 0);
+	vendor->set_nmi_window(v, nmi);
+}
+
+bool vcpu_wakeup_pending(struct vcpu *v)
+{
+	uint32_t req = __atomic_load_n(&v->requests, __ATOMIC_SEQ_CST);
+
+	if (req & (VCPU_REQ_STOP | VCPU_REQ_INIT | VCPU_REQ_SIPI))
+		return true;
+	if (v->wait_sipi)
+		return false;
+	return __atomic_load_n(&v->nmi_pending, __ATOMIC_SEQ_CST) ||
+	       ((v->rflags & RFLAGS_IF) && vlapic_pending_vector(v->lapic) >= 0);
+}
+
+void vcpu_halt(struct vcpu *v)
+{
+	v->halted = true;
+	__atomic_store_n(&v->state, VCPU_HALTED, __ATOMIC_SEQ_CST);
+	if (vcpu_wakeup_pending(v))
+		__atomic_store_n(&v->state, VCPU_RUNNABLE, __ATOMIC_SEQ_CST);
+}
+
+/* The registers INIT resets that the vendor's reset does not: GPRs (EDX
+ * holds the processor signature), EFER, and the pending NMI and HLT. */
+static void vcpu_reset_core(struct vcpu *v, uint16_t cs_selector, uint64_t ip)
+{
+	v->gprs = (struct vcpu_gprs){ .rdx = cpuid(1, 0).eax };
+	v->efer = 0;
+	v->rflags = RFLAGS_FIXED;
+	v->rip = ip;
+	v->halted = false;
+	__atomic_store_n(&v->nmi_pending, false, __ATOMIC_SEQ_CST);
+	vendor->reset(v, cs_selector, ip);
+}
+
+void vcpu_handle_init(struct vcpu *v)
+{
+	vcpu_reset_core(v, 0xf000, 0xfff0);
+	vlapic_init_reset(v->lapic);
+	v->wait_sipi = true;
+}
+
+void vcpu_handle_sipi(struct vcpu *v)
+{
+	uint8_t vector = __atomic_load_n(&v->sipi_vector, __ATOMIC_RELAXED);
+
+	if (!v->wait_sipi)
+		return;		/* a start-up IPI outside wait-for-SIPI is ignored */
+	vcpu_reset_core(v, (uint16_t)vector << 8, 0);
+	v->wait_sipi = false;
+}
