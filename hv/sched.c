@@ -62,14 +62,21 @@ static void sched_vm_ended(void)
 		power_off();
 }
 
+/* A vCPU that wakes runs next on its CPU: it waited for an event (a
+ * timer, an IPI) and usually runs briefly before it halts again. */
 void vcpu_wake(struct vcpu *v)
 {
+	struct sched_cpu *sc = &sched_cpus[v->cpu];
 	int halted = VCPU_HALTED;
 
 	if (!__atomic_compare_exchange_n(&v->state, &halted, VCPU_RUNNABLE, false,
 					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		return;
-	WRITE_ONCE(sched_cpus[v->cpu].resched, true);
+	spin_lock(&sc->lock);
+	if (__atomic_load_n(&v->state, __ATOMIC_SEQ_CST) != VCPU_DEAD)
+		sc->cursor = v;
+	spin_unlock(&sc->lock);
+	WRITE_ONCE(sc->resched, true);
 	sched_kick_cpu(v->cpu);
 }
 

@@ -25,7 +25,8 @@ extern struct svm_caps svm_caps;
 
 /* Per-vCPU SVM state. SVM does not track a guest's NMI masking: after
  * injecting an NMI, NMIs stay masked until the guest's IRET (intercepted)
- * has executed, which the first exit with another RIP shows. */
+ * has executed, which the first exit with another RIP shows; when an NMI
+ * waits, the IRET is single-stepped to get that exit at once. */
 struct svm_vcpu {
 	struct vmcb *vmcb;
 	struct tlb_tag asid;
@@ -33,6 +34,8 @@ struct svm_vcpu {
 	bool nmi_masked;
 	bool iret_seen;			/* the IRET exit came; unmask once past it */
 	uint64_t iret_rip;
+	bool nmi_singlestep;		/* TF set by us to step over that IRET */
+	bool guest_tf;			/* the guest's own TF meanwhile */
 };
 
 extern const struct vendor_ops svm_ops;

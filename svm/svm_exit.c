@@ -14,6 +14,7 @@
 #define INSN_LEN_HLT		1	/* f4 */
 #define INSN_LEN_VMMCALL	3	/* 0f 01 d9 */
 #define INSN_LEN_XSETBV		3	/* 0f 01 d1 */
+#define VECTOR_DEBUG		1
 #define VECTOR_MACHINE_CHECK	18
 
 static void svm_decode_io(const struct vmcb *vmcb, struct vm_exit *exit)
@@ -102,8 +103,9 @@ void svm_exit_decode(const struct vmcb *vmcb, struct vm_exit *exit)
 		exit->reason = EXIT_INIT;
 		break;
 	case SVM_EXIT_EXCEPTION_0 + VECTOR_MACHINE_CHECK:
+	case SVM_EXIT_EXCEPTION_0 + VECTOR_DEBUG:
 		exit->reason = EXIT_EXCEPTION;
-		exit->exception.vector = VECTOR_MACHINE_CHECK;
+		exit->exception.vector = code - SVM_EXIT_EXCEPTION_0;
 		break;
 	case SVM_EXIT_INVALID:
 		exit->reason = EXIT_FAILED_ENTRY;

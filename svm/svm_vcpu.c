@@ -22,6 +22,8 @@
 /* PAUSEs in a row before a PAUSE exit (KVM's default). */
 #define PAUSE_FILTER_COUNT	3000
 
+static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
+
 static struct svm_vcpu *svm_of(struct vcpu *v)
 {
 	return v->vendor;
@@ -67,7 +69,7 @@ static void svm_set_intercepts(struct vmcb_control *c)
 	/* CR8 is the vLAPIC's TPR, as the core keeps it. */
 	c->intercept_cr_read = SVM_INTERCEPT_CR8;
 	c->intercept_cr_write = SVM_INTERCEPT_CR8;
-	c->intercept_exceptions = 1u << 18;
+	c->intercept_exceptions = SVM_INTERCEPT_MC;
 	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_SMI |
 			     SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_HLT |
 			     SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR |
@@ -118,20 +120,51 @@ static void svm_vcpu_destroy(struct vcpu *v)
 	v->vendor = NULL;
 }
 
+/* An event whose delivery the exit interrupted (say, an exception whose
+ * handler's stack page was not mapped yet) is delivered again. Not an INT
+ * n, INT3 or INTO: RIP still points at that instruction, which runs again
+ * (injecting it would need its length, which QEMU's SVM does not report). */
+static void svm_requeue_interrupted_event(struct vmcb *vmcb)
+{
+	uint64_t info = vmcb->control.exit_int_info;
+	uint64_t type = info & SVM_EVTINJ_TYPE_MASK;
+	uint8_t vector = info & 0xff;
+
+	if (!(info & SVM_EVTINJ_VALID) || type == SVM_EVTINJ_TYPE_SOFT ||
+	    (type == SVM_EVTINJ_TYPE_EXCEPTION && (vector == 3 || vector == 4)))
+		info = 0;
+	vmcb->control.event_inj = info;
+}
+
 /* The guest's NMI handler ends with IRET: at its exit, stop intercepting
  * and wait for the first exit past it (the guest then runs with NMIs
- * unmasked). A window exit is what the core asks for meanwhile. */
-static void svm_track_nmi_mask(struct svm_vcpu *sv, const struct vm_exit *exit)
+ * unmasked); the single-step over it ends with a #DB exit that is the NMI
+ * window. */
+static void svm_track_nmi_mask(struct vcpu *v, struct vm_exit *exit)
 {
+	struct svm_vcpu *sv = svm_of(v);
 	struct vmcb *vmcb = sv->vmcb;
 
-	if (exit->reason == EXIT_NMI_WINDOW) {
+	if ((uint32_t)vmcb->control.exit_code == SVM_EXIT_IRET) {
 		vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_IRET;
 		sv->iret_seen = true;
 		sv->iret_rip = vmcb->save.rip;
-	} else if (sv->iret_seen && vmcb->save.rip != sv->iret_rip) {
-		sv->iret_seen = false;
-		sv->nmi_masked = false;
+		return;
+	}
+	if (!sv->iret_seen || vmcb->save.rip == sv->iret_rip)
+		return;
+	sv->iret_seen = false;
+	sv->nmi_masked = false;
+	if (!sv->nmi_singlestep)
+		return;
+	sv->nmi_singlestep = false;
+	vmcb->control.intercept_exceptions &= ~SVM_INTERCEPT_DB;
+	if (!sv->guest_tf)
+		v->rflags &= ~RFLAGS_TF;
+	if (exit->reason == EXIT_EXCEPTION && exit->exception.vector == 1) {
+		exit->reason = EXIT_NMI_WINDOW;
+		if (sv->guest_tf)
+			svm_inject_exception(v, 1, false, 0);	/* the guest's own step */
 	}
 }
 
@@ -154,6 +187,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	vmcb->save.rsp = v->gprs.rsp;
 	vmcb->save.efer = (v->efer & ~EFER_LMA) | (vmcb->save.efer & EFER_LMA) | EFER_SVME;
 
+	vmcb->control.exit_int_info = 0;	/* Bochs may leave an old value */
 	svm_vmrun(virt_to_phys(vmcb), &v->gprs, svm_host_vmcb_pa());
 
 	v->rip = vmcb->save.rip;
@@ -161,15 +195,12 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	v->gprs.rax = vmcb->save.rax;
 	v->gprs.rsp = vmcb->save.rsp;
 	v->efer = (v->efer & ~EFER_LMA) | (vmcb->save.efer & EFER_LMA);
-	/* An event whose delivery the exit interrupted (say, an exception
-	 * whose handler's page was not mapped yet) is delivered again. */
-	vmcb->control.event_inj = vmcb->control.exit_int_info & SVM_EVTINJ_VALID
-					  ? vmcb->control.exit_int_info : 0;
+	svm_requeue_interrupted_event(vmcb);
 	svm_exit_decode(vmcb, exit);
 	if (svm_caps.nrips && vmcb->control.next_rip > v->rip &&
 	    vmcb->control.next_rip - v->rip <= 15)
 		exit->insn_len = vmcb->control.next_rip - v->rip;
-	svm_track_nmi_mask(sv, exit);
+	svm_track_nmi_mask(v, exit);
 }
 
 static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
@@ -232,14 +263,23 @@ static void svm_set_irq_window(struct vcpu *v, bool on)
 	}
 }
 
-/* Until the IRET exit the intercept is the window; after it (or in a
- * shadow) the next exit with interrupts possible serves. */
+/* Until the IRET exit the intercept is the window; after it, a single
+ * step over the IRET (whatever RFLAGS.IF); in a shadow, the next exit with
+ * interrupts possible serves. */
 static void svm_set_nmi_window(struct vcpu *v, bool on)
 {
 	struct svm_vcpu *sv = svm_of(v);
 
-	if (on && (sv->iret_seen || !sv->nmi_masked))
+	if (!on)
+		return;
+	if (!sv->nmi_masked) {
 		svm_set_irq_window(v, true);
+	} else if (sv->iret_seen && !sv->nmi_singlestep) {
+		sv->nmi_singlestep = true;
+		sv->guest_tf = v->rflags & RFLAGS_TF;
+		v->rflags |= RFLAGS_TF;
+		sv->vmcb->control.intercept_exceptions |= SVM_INTERCEPT_DB;
+	}
 }
 
 /* The state INIT leaves (the core resets GPRs and EFER). */
@@ -259,7 +299,8 @@ static void svm_reset(struct vcpu *v, uint16_t cs_selector, uint64_t ip)
 	vmcb->control.event_inj = 0;
 	vmcb->control.interrupt_shadow = 0;
 	vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_IRET;
-	sv->nmi_masked = sv->iret_seen = false;
+	vmcb->control.intercept_exceptions &= ~SVM_INTERCEPT_DB;
+	sv->nmi_masked = sv->iret_seen = sv->nmi_singlestep = false;
 	svm_set_irq_window(v, false);
 }
 

@@ -127,6 +127,10 @@ static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 /* intercept_cr_read / intercept_cr_write */
 #define SVM_INTERCEPT_CR8	(1u << 8)
 
+/* intercept_exceptions */
+#define SVM_INTERCEPT_DB	(1u << 1)
+#define SVM_INTERCEPT_MC	(1u << 18)
+
 /* exit_code values */
 #define SVM_EXIT_READ_CR8	0x008
 #define SVM_EXIT_WRITE_CR8	0x018
@@ -181,6 +185,8 @@ static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_EVTINJ_TYPE_INTR	(0ull << 8)
 #define SVM_EVTINJ_TYPE_NMI	(2ull << 8)
 #define SVM_EVTINJ_TYPE_EXCEPTION (3ull << 8)
+#define SVM_EVTINJ_TYPE_SOFT	(4ull << 8)
+#define SVM_EVTINJ_TYPE_MASK	(7ull << 8)
 #define SVM_EVTINJ_ERR_SHIFT	32
 
 /* vintr */

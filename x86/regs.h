@@ -58,4 +58,5 @@
 #define EFER_SVME       BIT(12)
 
 #define RFLAGS_FIXED    BIT(1)	/* reads as one */
+#define RFLAGS_TF       BIT(8)
 #define RFLAGS_IF       BIT(9)
