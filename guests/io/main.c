@@ -4,34 +4,19 @@
  * line status.
  */
 #include "guests/lib/boot.h"
+#include "guests/lib/fw_cfg.h"
 #include "guests/lib/report.h"
 #include "guests/lib/serial.h"
 #include "guests/lib/x86.h"
 
 const char guest_name[] = "io";
 
-#define FW_CFG_PORT_SEL		0x510
-#define FW_CFG_PORT_DATA	0x511
-#define FW_CFG_SIGNATURE	0x00
-#define FW_CFG_RAM_SIZE		0x03
-#define FW_CFG_NB_CPUS		0x05
 /* COM4's range: nothing in QEMU's pc machine, nor in the hypervisor, claims it. */
 #define UNCLAIMED_PORT		0x2ef
 #define POST_PORT		0x80
 /* BIOS and loader holes the memory map may leave out of RAM. */
 #define MAX_MAP_HOLES		(2u << 20)
 #define MAX_CPUS		288
-
-/* Reads n (<= 8) bytes of fw_cfg item key, little-endian. */
-static uint64_t fw_cfg_read(uint16_t key, unsigned n)
-{
-	uint64_t v = 0;
-
-	outw(FW_CFG_PORT_SEL, key);
-	for (unsigned i = 0; i < n; i++)
-		v |= (uint64_t)inb(FW_CFG_PORT_DATA) << (8 * i);
-	return v;
-}
 
 static void check_fw_cfg(const struct boot_info *bi)
 {

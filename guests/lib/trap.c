@@ -24,10 +24,15 @@ static struct idt_gate idt[NR_VECTORS];
 static trap_handler_fn handlers[NR_VECTORS];
 struct trap_info trap_last;
 
-void trap_init(void)
+void trap_load(void)
 {
 	struct table_reg idtr = { sizeof(idt) - 1, (unsigned long)idt };
 
+	lidt(&idtr);
+}
+
+void trap_init(void)
+{
 	for (unsigned v = 0; v < NR_VECTORS; v++) {
 		uint32_t stub = (uint32_t)(uintptr_t)trap_stubs + v * TRAP_STUB_SIZE;
 
@@ -38,7 +43,7 @@ void trap_init(void)
 			.offset_hi = (uint16_t)(stub >> 16),
 		};
 	}
-	lidt(&idtr);
+	trap_load();
 }
 
 void trap_set_handler(uint8_t vector, trap_handler_fn fn)

@@ -29,8 +29,11 @@ static_assert(sizeof(struct trap_frame) == 52, "trap frame layout (trap.S)");
 
 extern struct trap_info trap_last;
 
-/* Loads an IDT routing every vector to trap_dispatch(). */
+/* Builds and loads an IDT routing every vector to trap_dispatch(). */
 void trap_init(void);
+
+/* Loads that IDT on another CPU (after trap_init() on the first). */
+void trap_load(void);
 
 typedef void (*trap_handler_fn)(struct trap_frame *frame);
 

@@ -262,3 +262,28 @@ expect_owned_verdicts() {
 	expect_before 'vm owneda: exit status=0' 'vm spinner: exit status=0'
 	expect_line 'hv: all 5 VMs have ended'
 }
+
+# The SMP guest with 1, 2 and 4 vCPUs in one boot, into `modules`.
+smp_modules() {
+	cp build/guests/smp.elf "$systest_dir/smp-2.elf"
+	cp build/guests/smp.elf "$systest_dir/smp-4.elf"
+	modules=(
+		build/guests/smp.elf "vm=smp1 mem=16M"
+		"$systest_dir/smp-2.elf" "vm=smp2 mem=16M vcpus=2"
+		"$systest_dir/smp-4.elf" "vm=smp4 mem=16M vcpus=4"
+	)
+}
+
+# Fail unless the three SMP VMs passed and computed the same result.
+expect_smp_verdicts() {
+	local r1 r2 r4
+	expect_no_line 'EXCEPTION|PANIC'
+	expect_poweroff
+	for n in 1 2 4; do
+		expect_vm_passed "smp$n" 5
+	done
+	expect_line 'vm smp4: started on cpu[0-9]+,cpu[0-9]+,cpu[0-9]+,cpu[0-9]+$'
+	r1=$(find_line '\[smp1\] result=') r2=$(find_line '\[smp2\] result=') r4=$(find_line '\[smp4\] result=')
+	[[ ${r1##*=} == "${r2##*=}" && ${r2##*=} == "${r4##*=}" && -n ${r1##*=} ]] ||
+		fail "results differ: '${r1##*=}' '${r2##*=}' '${r4##*=}'"
+}
