@@ -15,6 +15,7 @@
 #include "drivers/acpi.h"
 #include "drivers/pic8259.h"
 #include "drivers/power.h"
+#include "drivers/rtc.h"
 #include "drivers/tsc.h"
 #include "drivers/uart16550.h"
 #include "hv/console/console.h"
@@ -143,6 +144,7 @@ __noreturn void boot_main(uint32_t boot_info_pa)
 		log_warn("console: no UART at %#x, staying on COM1", hv_options.console_port);
 	log_info("hv: x86-64 micro-hypervisor, cmdline \"%s\"", boot_info.cmdline);
 	tsc_calibrate();
+	rtc_init();
 
 	pic8259_mask_all();
 	idt_init();

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "hv/dev/insn.h"
+#include "hv/dev/vioapic.h"
 #include "hv/dev/vlapic.h"
 #include "hv/guest_mem.h"
 #include "hv/mmio.h"
@@ -35,11 +36,31 @@ static bool lapic_write(void *ctx, uint64_t value, unsigned size)
 	return true;
 }
 
+static bool ioapic_read(void *ctx, uint64_t *value, unsigned size)
+{
+	struct mmio_target *t = ctx;
+
+	vioapic_mmio_read(t->v->vm->ioapic, t->gpa - VIOAPIC_BASE, size, value);
+	return true;
+}
+
+static bool ioapic_write(void *ctx, uint64_t value, unsigned size)
+{
+	struct mmio_target *t = ctx;
+
+	vioapic_mmio_write(t->v->vm->ioapic, t->gpa - VIOAPIC_BASE, size, value);
+	return true;
+}
+
 /* The device behind `gpa` for `v`, as insn_mem callbacks; false if none. */
 static bool mmio_device(struct vcpu *v, uint64_t gpa, struct insn_mem *mem)
 {
 	if (vlapic_mmio_claims(v->lapic, gpa)) {
 		*mem = (struct insn_mem){ lapic_read, lapic_write, NULL };
+		return true;
+	}
+	if (gpa >= VIOAPIC_BASE && gpa < VIOAPIC_BASE + VIOAPIC_SIZE) {
+		*mem = (struct insn_mem){ ioapic_read, ioapic_write, NULL };
 		return true;
 	}
 	return false;

@@ -4,6 +4,8 @@
  * before its next entry. */
 #include <errno.h>
 
+#include "hv/dev/vdev.h"
+#include "hv/dev/vioapic.h"
 #include "hv/dev/vlapic.h"
 #include "hv/sched.h"
 #include "hv/vcpu_irq.h"
@@ -38,9 +40,11 @@ static void lapic_sipi(void *ctx, uint8_t vector)
 	vcpu_request(v, VCPU_REQ_SIPI);
 }
 
-/* No IOAPIC yet: a level-triggered vector has nobody to tell. */
 static void lapic_eoi_level(void *ctx, uint8_t vector)
 {
+	struct vcpu *v = ctx;
+
+	vioapic_eoi(v->vm->ioapic, vector);
 }
 
 static const struct vlapic_ops vcpu_lapic_ops = {
@@ -71,6 +75,12 @@ void vcpu_irq_free(struct vcpu *v)
 	v->lapic = NULL;
 }
 
+/* Whether the PIC's INT line is up and reaches `v` (the boot vCPU only). */
+static bool vcpu_extint_pending(struct vcpu *v)
+{
+	return v->id == 0 && vdev_pic_output(v->vm->devices) && vlapic_accepts_extint(v->lapic);
+}
+
 void vcpu_inject_events(struct vcpu *v)
 {
 	bool nmi = __atomic_load_n(&v->nmi_pending, __ATOMIC_SEQ_CST);
@@ -83,12 +93,16 @@ void vcpu_inject_events(struct vcpu *v)
 		queued = true;
 		nmi = false;
 	}
+	if (!queued && vcpu_extint_pending(v) && vendor->irq_allowed(v)) {
+		vendor->inject_irq(v, vdev_pic_ack(v->vm->devices));
+		queued = true;
+	}
 	if (!queued && vector >= 0 && vendor->irq_allowed(v)) {
 		vlapic_accept(v->lapic, vector);
 		vendor->inject_irq(v, vector);
 		vector = vlapic_pending_vector(v->lapic);
 	}
-	vendor->set_irq_window(v, vector >= 0);
+	vendor->set_irq_window(v, vector >= 0 || vcpu_extint_pending(v));
 	vendor->set_nmi_window(v, nmi);
 }
 
@@ -101,7 +115,8 @@ bool vcpu_wakeup_pending(struct vcpu *v)
 	if (v->wait_sipi)
 		return false;
 	return __atomic_load_n(&v->nmi_pending, __ATOMIC_SEQ_CST) ||
-	       ((v->rflags & RFLAGS_IF) && vlapic_pending_vector(v->lapic) >= 0);
+	       ((v->rflags & RFLAGS_IF) &&
+		(vlapic_pending_vector(v->lapic) >= 0 || vcpu_extint_pending(v)));
 }
 
 void vcpu_halt(struct vcpu *v)

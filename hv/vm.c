@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drivers/rtc.h"
+#include "drivers/tsc.h"
 #include "hv/dev/vdev.h"
+#include "hv/dev/vioapic.h"
 #include "hv/dev/vlapic.h"
 #include "hv/load/guest_load.h"
 #include "hv/sched.h"
@@ -205,6 +208,8 @@ static void vm_free(struct vm *vm)
 {
 	vdev_set_destroy(vm->devices);
 	vm->devices = NULL;
+	vioapic_destroy(vm->ioapic);
+	vm->ioapic = NULL;
 	vapic_bus_destroy(vm->apic_bus);
 	vm->apic_bus = NULL;
 	vm_memory_destroy(vm);
@@ -247,15 +252,39 @@ static bool vm_cpus_valid(struct vm *vm)
 	return true;
 }
 
-int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_module *mods)
+/* The PIC's INT line goes to the boot vCPU. */
+static void vm_pic_intr(void *ctx)
 {
-	struct guest_entry entry;
-	const struct vdev_config devices = {
+	struct vm *vm = ctx;
+
+	vcpu_request(&vm->vcpus[0], VCPU_REQ_EVENT);
+}
+
+/* The interrupt controllers and the port devices, wired as on a PC. */
+static int vm_platform_create(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->config;
+	struct vdev_config devices = {
 		.vm_name = cfg->name,
 		.ram_bytes = cfg->mem,
 		.vcpus = cfg->vcpus,
 		.console = vm_console_line,
+		.pic_intr = vm_pic_intr,
+		.irq_ctx = vm,
+		.wallclock = rtc_now(),
+		.tsc_start = tsc_now(),
 	};
+
+	vm->apic_bus = vapic_bus_create(cfg->vcpus);
+	vm->ioapic = vm->apic_bus ? vioapic_create(vm->apic_bus) : NULL;
+	devices.ioapic = vm->ioapic;
+	vm->devices = vm->ioapic ? vdev_set_create(&devices) : NULL;
+	return vm->devices ? 0 : -1;
+}
+
+int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_module *mods)
+{
+	struct guest_entry entry;
 	unsigned made = 0;
 
 	*vm = (struct vm){ .config = cfg, .name = cfg->name, .ram_bytes = cfg->mem };
@@ -269,10 +298,8 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_modu
 	}
 	if (!vm_cpus_valid(vm) || vm_memory_create(vm) || vm_load_kernel(vm, mods, &entry))
 		goto fail;
-	vm->devices = vdev_set_create(&devices);
-	vm->apic_bus = vapic_bus_create(cfg->vcpus);
 	vm->vcpus = calloc(cfg->vcpus, sizeof(*vm->vcpus));
-	if (!vm->devices || !vm->apic_bus || !vm->vcpus) {
+	if (vm_platform_create(vm) || !vm->vcpus) {
 		vm_stop(vm, NULL, "no memory for its devices");
 		goto fail;
 	}

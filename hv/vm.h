@@ -13,6 +13,7 @@
 
 struct vapic_bus;
 struct vdev_set;
+struct vioapic;
 
 /* Counters of the VM's remote TLB flushes (docs/benchmarks.md). */
 struct vm_flush_stats {
@@ -31,6 +32,7 @@ struct vm {
 	bool slots_ready, mmu_ready;	/* what to tear down */
 	struct vdev_set *devices;
 	struct vapic_bus *apic_bus;	/* the vCPUs' local APICs */
+	struct vioapic *ioapic;
 	unsigned nr_vcpus;		/* 0 when the VM could not be built */
 	struct vcpu *vcpus;
 	unsigned vcpus_live;		/* atomic: vCPUs not yet gone */

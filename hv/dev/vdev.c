@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hv/dev/vdev_device.h"
+#include "hv/dev/vioapic.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
 
@@ -22,6 +23,7 @@ struct vdev_slot {
 
 struct vdev_set {
 	struct spinlock lock;
+	struct vioapic *ioapic;
 	char name[VDEV_NAME_MAX + 1];
 	vdev_console_fn console;
 	void *console_ctx;
@@ -40,6 +42,10 @@ static int (*const standard_devices[])(struct vdev_set *, const struct vdev_conf
 	vdev_debug_exit_attach,
 	vdev_fw_cfg_attach,
 	vdev_port80_attach,
+	vdev_pic_attach,
+	vdev_pit_attach,
+	vdev_rtc_attach,
+	vdev_pmtimer_attach,
 };
 
 /* A VM name must fit and print cleanly inside "[NAME] " prefixes. */
@@ -89,6 +95,7 @@ struct vdev_set *vdev_set_create(const struct vdev_config *config)
 	strcpy(set->name, config->vm_name);
 	set->console = config->console;
 	set->console_ctx = config->console_ctx;
+	set->ioapic = config->ioapic;
 	for (size_t i = 0; i < ARRAY_SIZE(standard_devices); i++) {
 		int err = standard_devices[i](set, config);
 
@@ -107,6 +114,9 @@ void vdev_set_destroy(struct vdev_set *set)
 	if (!set)
 		return;
 	vdev_set_flush(set);
+	for (unsigned i = 0; i < set->device_count; i++)
+		if (set->devices[i].ops->destroy)
+			set->devices[i].ops->destroy(set, set->devices[i].state);
 	for (unsigned i = 0; i < set->device_count; i++)
 		free(set->devices[i].state);
 	free(set);
@@ -183,6 +193,25 @@ enum vdev_result vdev_request_exit(struct vdev_set *set, uint32_t status)
 		set->exit_status = status;
 	}
 	return VDEV_EXIT;
+}
+
+void vdev_lock(struct vdev_set *set)
+{
+	spin_lock(&set->lock);
+}
+
+void vdev_unlock(struct vdev_set *set)
+{
+	spin_unlock(&set->lock);
+}
+
+/* ISA IRQ 0 (the PIT) reaches the IOAPIC on GSI 2, as the ACPI tables'
+ * interrupt source override says; IRQ 2 is the PIC's cascade. */
+void vdev_irq(struct vdev_set *set, unsigned irq, bool level)
+{
+	vdev_pic_set_irq(set, irq, level);
+	if (set->ioapic && irq != 2)
+		vioapic_set_pin(set->ioapic, irq ? irq : 2, level);
 }
 
 const char *vdev_set_name(const struct vdev_set *set)

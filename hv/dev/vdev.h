@@ -1,7 +1,10 @@
 /* A VM's emulated port-I/O devices, as QEMU's `pc` machine places them:
- * COM1 UART, isa-debug-exit, fw_cfg and the POST-code port. The VM core
- * creates one set per VM and hands every I/O exit to vdev_io().
- * Ports and guest-visible behaviour: docs/devices.md. */
+ * COM1 UART, isa-debug-exit, fw_cfg, the POST-code port, the dual 8259
+ * PIC and its ELCR, the 8254 PIT with port 0x61, the CMOS RTC and the ACPI
+ * PM timer. The VM core creates one set per VM and hands every I/O exit
+ * to vdev_io(). ISA interrupts go to the PIC and to the IOAPIC (IRQ 0 on
+ * GSI 2, the others on their own number). Ports and guest-visible
+ * behaviour: docs/devices.md. */
 #pragma once
 
 #include "lib/compiler.h"
@@ -18,6 +21,8 @@
  * not call back into the set. */
 typedef void (*vdev_console_fn)(void *ctx, const char *line);
 
+struct vioapic;
+
 /* What a VM's devices need to know about the VM. */
 struct vdev_config {
 	const char *vm_name;		/* 1..VDEV_NAME_MAX printable chars, copied */
@@ -25,6 +30,11 @@ struct vdev_config {
 	unsigned vcpus;			/* vCPU count reported by fw_cfg, 1..65535 */
 	vdev_console_fn console;	/* where the UART's lines go */
 	void *console_ctx;		/* passed back to `console` */
+	struct vioapic *ioapic;		/* the VM's IOAPIC, NULL for none */
+	void (*pic_intr)(void *ctx);	/* the PIC's INT line rose (may be NULL) */
+	void *irq_ctx;			/* passed back to pic_intr */
+	uint64_t wallclock;		/* the RTC's time at tsc_start: seconds since 1970 */
+	uint64_t tsc_start;		/* host TSC when the VM's clocks start */
 };
 
 enum vdev_result {
@@ -60,3 +70,10 @@ bool vdev_set_exit_status(struct vdev_set *set, uint32_t *status);
 
 /* The last POST code the guest wrote to port 0x80 (0 before any). */
 uint8_t vdev_port80_code(struct vdev_set *set);
+
+/* Whether the PIC's INT line is up (an IRQ waits for acknowledgement). */
+bool vdev_pic_output(struct vdev_set *set);
+
+/* INTA: take the PIC's highest pending IRQ into service; its vector (the
+ * spurious IRQ 7 vector if none waits any more). */
+uint8_t vdev_pic_ack(struct vdev_set *set);

@@ -5,7 +5,7 @@
 #include "hv/dev/vdev.h"
 
 /* Most devices one set holds. */
-#define VDEV_MAX_DEVICES	8
+#define VDEV_MAX_DEVICES	16
 
 struct vdev_ops {
 	/* Handle an access lying wholly inside the device's ports, `offset`
@@ -16,6 +16,9 @@ struct vdev_ops {
 			       unsigned size, bool is_write, uint32_t *value);
 	/* Optional: emit buffered output because the VM stops. Lock held. */
 	void (*flush)(struct vdev_set *set, void *state);
+	/* Optional: stop what runs outside accesses (timers) before the state
+	 * is freed. Lock not held. */
+	void (*destroy)(struct vdev_set *set, void *state);
 };
 
 /* Claim ports [first_port, first_port + count) for a device with `ops`,
@@ -29,6 +32,18 @@ int vdev_register(struct vdev_set *set, uint16_t first_port, unsigned count,
 /* The state of the device with `ops` that claims `port`, or NULL. Needs no
  * lock: a set's devices are fixed once vdev_set_create() returns. */
 void *vdev_state_at(struct vdev_set *set, uint16_t port, const struct vdev_ops *ops);
+
+/* Hold the set's lock, as a device's io callback runs: for a device's
+ * timer callback, which changes state outside an access. */
+void vdev_lock(struct vdev_set *set);
+void vdev_unlock(struct vdev_set *set);
+
+/* Drive ISA IRQ `irq` (0..15) to `level`, on the PIC and the IOAPIC.
+ * Lock held. */
+void vdev_irq(struct vdev_set *set, unsigned irq, bool level);
+
+/* The PIC's part of vdev_irq() (hv/dev/vdev_pic.c). Lock held. */
+void vdev_pic_set_irq(struct vdev_set *set, unsigned irq, bool level);
 
 /* Give the VM's console sink `len` bytes of `text` as one prefixed line. */
 void vdev_console_line(struct vdev_set *set, const char *text, unsigned len);
@@ -52,3 +67,7 @@ int vdev_uart_attach(struct vdev_set *set, const struct vdev_config *config);
 int vdev_debug_exit_attach(struct vdev_set *set, const struct vdev_config *config);
 int vdev_fw_cfg_attach(struct vdev_set *set, const struct vdev_config *config);
 int vdev_port80_attach(struct vdev_set *set, const struct vdev_config *config);
+int vdev_pic_attach(struct vdev_set *set, const struct vdev_config *config);
+int vdev_pit_attach(struct vdev_set *set, const struct vdev_config *config);
+int vdev_rtc_attach(struct vdev_set *set, const struct vdev_config *config);
+int vdev_pmtimer_attach(struct vdev_set *set, const struct vdev_config *config);

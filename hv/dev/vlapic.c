@@ -185,6 +185,15 @@ void vlapic_set_irq(struct vlapic *l, uint8_t vector, bool level)
 	l->ops->notify(l->vcpu);
 }
 
+bool vlapic_accepts_extint(const struct vlapic *l)
+{
+	uint32_t lint0 = vlapic_get(l, APIC_LVT_LINT0);
+
+	if (!(l->base & APIC_BASE_EN))
+		return true;
+	return !(lint0 & APIC_LVT_MASKED) && (lint0 & APIC_DM_MASK) == APIC_DM_EXTINT;
+}
+
 uint8_t vlapic_tpr(const struct vlapic *l)
 {
 	return vlapic_get(l, APIC_TPR);

@@ -114,6 +114,10 @@ bool vlapic_msr_write(struct vlapic *l, uint32_t msr, uint64_t value);
 uint8_t vlapic_tpr(const struct vlapic *l);
 void vlapic_set_tpr(struct vlapic *l, uint8_t tpr);
 
+/* Whether the PIC's INT line reaches this CPU: the APIC is disabled, or
+ * LVT LINT0 is unmasked in ExtINT mode (virtual wire). */
+bool vlapic_accepts_extint(const struct vlapic *l);
+
 /* The highest-priority vector the APIC would deliver now (IRR above PPR,
  * APIC software-enabled), or -1. */
 int vlapic_pending_vector(const struct vlapic *l);

@@ -2,6 +2,7 @@
 # The guest suite under VMX in Bochs (broadwell_ult: EPT with 1 GiB pages and A/D flags),
 # with the same verdicts as under SVM.
 events_args="fresh-shadow=1"
+platform_args="pit-hz=100 rtc-rs=10"
 suite_modules
 make_iso "console=com1 idle=poweroff" "${modules[@]}"
 run_bochs broadwell_ult 1 512

@@ -1,4 +1,7 @@
 UNIT_TESTS += vdev
-vdev_SRCS := tests/unit/vdev.c hv/dev/vdev.c hv/dev/vdev_uart.c hv/dev/vdev_debug_exit.c \
-	hv/dev/vdev_fw_cfg.c hv/dev/vdev_port80.c
+VDEV_SRCS := hv/dev/vdev.c hv/dev/vdev_uart.c hv/dev/vdev_debug_exit.c hv/dev/vdev_fw_cfg.c \
+	hv/dev/vdev_port80.c hv/dev/vdev_pic.c hv/dev/vdev_pit.c hv/dev/vdev_rtc.c \
+	hv/dev/vdev_pmtimer.c hv/dev/vioapic.c hv/dev/vlapic.c hv/dev/vlapic_timer.c \
+	hv/dev/vlapic_ipi.c lib/calendar.c tests/unit/timer_host.c
+vdev_SRCS := tests/unit/vdev.c $(VDEV_SRCS)
 vdev_TSAN := 1

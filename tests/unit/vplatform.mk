@@ -1,0 +1,2 @@
+UNIT_TESTS += vplatform
+vplatform_SRCS := tests/unit/vplatform.c $(VDEV_SRCS)
