@@ -7,10 +7,9 @@
 #include "mm/rcu.h"
 #include "x86/insn.h"
 #include "x86/regs.h"
+#include "x86/vectors.h"
 
 #define PAGE_BYTES	4096ull
-#define VECTOR_SS	12
-#define VECTOR_GP	13
 #define RFLAGS_AC	(1ull << 18)
 
 /* Copy between `buf` and guest-physical [gpa, gpa + len), page by page,

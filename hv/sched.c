@@ -246,8 +246,12 @@ __noreturn void sched_loop(void)
 		if (!this_cpu()->virt_enabled && !sched_virt_enable(v))
 			continue;
 		if (sc->loaded != v) {
+			uint64_t t0 = tsc_now();
+
 			vcpu_switch(sc->loaded, v);
 			sc->loaded = v;
+			vm_stat_add(&v->vm->stats.switches, 1);
+			vm_stat_add(&v->vm->stats.switch_cycles, tsc_now() - t0);
 		}
 		WRITE_ONCE(sc->resched, false);
 		vcpu_run(v, tsc_now() + slice);

@@ -21,10 +21,9 @@
 #include "hv/vm_exit.h"
 #include "lib/log.h"
 #include "mm/rcu.h"
+#include "x86/insn.h"
 #include "x86/regs.h"
-
-#define VECTOR_UD	6
-#define VECTOR_GP	13
+#include "x86/vectors.h"
 
 /* Step over the instruction that exited; an STI or MOV SS shadow it was
  * in ends with it. */
@@ -215,8 +214,8 @@ static bool handle_exit(struct vcpu *v, const struct vm_exit *e)
 	case EXIT_MSR_WRITE:
 		return handle_msr(v, e);
 	case EXIT_HYPERCALL:
-		hypercall_handle(v);
-		skip_insn(v, e);
+		if (hypercall_handle(v))
+			skip_insn(v, e);
 		return true;
 	case EXIT_TDP_FAULT:
 		return handle_tdp_fault(v, e);
@@ -224,10 +223,9 @@ static bool handle_exit(struct vcpu *v, const struct vm_exit *e)
 		vendor->inject_exception(v, VECTOR_UD, false, 0);
 		return true;
 	case EXIT_INTERRUPT:
-		/* The host runs with interrupts off; open a one-instruction
-		 * window so the interrupt that caused the exit is taken now
-		 * rather than causing an exit at every entry. */
-		__asm__ volatile("sti; nop; cli" ::: "memory");
+		/* The host runs with interrupts off: take the interrupt that
+		 * caused the exit now, or it would cause one at every entry. */
+		irq_window();
 		return true;
 	case EXIT_XSETBV:
 		return handle_xsetbv(v, e);
@@ -274,7 +272,7 @@ static bool vcpu_take_requests(struct vcpu *v)
 	}
 	if (req & VCPU_REQ_TLB_FLUSH) {
 		vendor->flush_guest_tlb(v);
-		__atomic_fetch_add(&v->vm->flushes.done, 1, __ATOMIC_RELAXED);
+		vm_stat_add(&v->vm->stats.flushes_done, 1);
 	}
 	if (req & VCPU_REQ_INIT)
 		vcpu_handle_init(v);

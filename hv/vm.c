@@ -93,14 +93,14 @@ static void vm_flush_tlbs(void *ctx)
 {
 	struct vm *vm = ctx;
 
-	__atomic_fetch_add(&vm->flushes.requested, 1, __ATOMIC_RELAXED);
+	vm_stat_add(&vm->stats.flush_requests, 1);
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
 		__atomic_fetch_or(&vm->vcpus[i].requests, VCPU_REQ_TLB_FLUSH, __ATOMIC_SEQ_CST);
 	for (unsigned cpu = 0; cpu < cpu_count(); cpu++) {
 		if (cpu == cpu_id() || !cpumask_test(&vm->in_guest, cpu))
 			continue;
 		sched_kick_cpu(cpu);
-		__atomic_fetch_add(&vm->flushes.ipis, 1, __ATOMIC_RELAXED);
+		vm_stat_add(&vm->stats.flush_ipis, 1);
 	}
 }
 
@@ -333,10 +333,7 @@ bool vm_vcpu_gone(struct vm *vm)
 	if (__atomic_sub_fetch(&vm->vcpus_live, 1, __ATOMIC_ACQ_REL))
 		return false;
 	vdev_set_flush(vm->devices);
-	log_debug("vm %s: TLB flushes: %llu requested, %llu IPIs, %llu done; %llu faults",
-		  vm->name, (unsigned long long)vm->flushes.requested,
-		  (unsigned long long)vm->flushes.ipis, (unsigned long long)vm->flushes.done,
-		  (unsigned long long)vm->mmu.stats.faults);
+	vm_stats_log(vm);
 	vm_free(vm);
 	return true;
 }

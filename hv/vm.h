@@ -5,6 +5,7 @@
 #include "hv/boot_module.h"
 #include "hv/vcpu.h"
 #include "hv/vm_config.h"
+#include "hv/vm_stats.h"
 #include "lib/cpumask.h"
 #include "mm/memslot.h"
 #include "mm/tdp_mmu.h"
@@ -14,13 +15,6 @@
 struct vapic_bus;
 struct vdev_set;
 struct vioapic;
-
-/* Counters of the VM's remote TLB flushes (docs/benchmarks.md). */
-struct vm_flush_stats {
-	uint64_t requested;		/* flushes the TDP MMU asked for */
-	uint64_t ipis;			/* kicks sent to CPUs in the guest */
-	uint64_t done;			/* vCPU flushes performed at entry */
-};
 
 struct vm {
 	const struct vm_config *config;
@@ -37,7 +31,7 @@ struct vm {
 	struct vcpu *vcpus;
 	unsigned vcpus_live;		/* atomic: vCPUs not yet gone */
 	struct cpumask in_guest;	/* CPUs running one of its vCPUs now */
-	struct vm_flush_stats flushes;	/* atomic counters */
+	struct vm_stats stats;
 	bool ending;			/* atomic: someone ended it; the first wins */
 	struct vcpu *ender;		/* that someone (NULL: vm_create) */
 	bool exited;			/* the guest ended itself (isa-debug-exit) */

@@ -8,14 +8,13 @@
 
 #include "hv/vm_exit.h"
 #include "svm/svm.h"
+#include "x86/vectors.h"
 
 #define INSN_LEN_CPUID		2	/* 0f a2 */
 #define INSN_LEN_MSR		2	/* 0f 32 / 0f 30 */
 #define INSN_LEN_HLT		1	/* f4 */
 #define INSN_LEN_VMMCALL	3	/* 0f 01 d9 */
 #define INSN_LEN_XSETBV		3	/* 0f 01 d1 */
-#define VECTOR_DEBUG		1
-#define VECTOR_MACHINE_CHECK	18
 
 static void svm_decode_io(const struct vmcb *vmcb, struct vm_exit *exit)
 {

@@ -11,6 +11,7 @@
 #include "svm/svm.h"
 #include "x86/insn.h"
 #include "x86/regs.h"
+#include "x86/vectors.h"
 
 #define SEG_CODE32	0xc9b	/* present, DPL 0, exec/read, accessed, 32-bit, 4 KiB granular */
 #define SEG_DATA32	0xc93	/* present, DPL 0, read/write, accessed, 32-bit, 4 KiB granular */
@@ -307,7 +308,7 @@ static void svm_reset(struct vcpu *v, uint16_t cs_selector, uint64_t ip)
 static void svm_inject_page_fault(struct vcpu *v, uint32_t error, uint64_t cr2)
 {
 	svm_of(v)->vmcb->save.cr2 = cr2;
-	svm_inject_exception(v, 14, true, error);
+	svm_inject_exception(v, VECTOR_PF, true, error);
 }
 
 static void svm_clear_interrupt_shadow(struct vcpu *v)

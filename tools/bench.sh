@@ -5,13 +5,19 @@
 #     handler only sets RAX: the floor) in guest TSC cycles per exit, with the
 #     same loop run bare for comparison;
 #   - a compute-and-memory workload under the hypervisor divided by the same
-#     workload as a bare kernel on the same emulator, in one invocation.
+#     workload as a bare kernel on the same emulator, in one invocation;
+#   - SMP and time: IPI round trip between two vCPUs, TSC-deadline interrupt
+#     latency, the cost of switching a CPU to another vCPU (owned state with
+#     XSAVE/XRSTOR), exits per second of an idle 4-vCPU guest, and remote TLB
+#     flushes requested/done/IPIs while a 4-vCPU guest has memory unmapped.
 # Each platform is QEMU TCG (SVM), Bochs ryzen (SVM) and Bochs skylake (VMX).
-# BENCH_ITERS sets the exit loop's iterations (100000).
+# BENCH_ITERS sets the exit loop's iterations (100000), BENCH_REMAPS the
+# unmaps of the remap figure (200).
 set -euo pipefail
 
 out=build/bench
 iters=${BENCH_ITERS:-100000}
+remaps=${BENCH_REMAPS:-200}
 mkdir -p "$out"
 
 # Print the value of KEY=N from the first "bench:" line of FILE (or "?").
@@ -34,12 +40,45 @@ hv_iso() {
 		build/guests/workload.elf "vm=workload mem=32M -- expect=hv"
 }
 
+# Build the ISOs of the SMP and time figures: $1 runs the timer guest alone,
+# $2 a 4-vCPU SMP guest alone, with the VM-end counters (loglevel=debug).
+smp_isos() {
+	tools/mkiso.sh "$1" build/hv.elf "console=com1 idle=poweroff" \
+		build/guests/timer.elf "vm=timer mem=16M"
+	tools/mkiso.sh "$2" build/hv.elf "console=com1 idle=poweroff loglevel=debug" \
+		build/guests/smp.elf "vm=smp4 mem=16M vcpus=4 -- remap=$remaps idle-ms=1000"
+}
+
+# Print the value of the first "KEY N" (a number after the words KEY) in FILE.
+log_number() {
+	local v
+	v=$(sed -e 's/\r//g' "$1" | grep -a -m1 -o -E "[0-9]+ $2" | cut -d' ' -f1 || true)
+	echo "${v:-?}"
+}
+
+# Print the SMP and time figures of one platform from the serial logs of
+# its timer run ($2) and SMP run ($3).
+report_smp() {
+	local name=$1 time=$2 log=$3 idle
+	idle=$(bench_value "$log" idle_exits)
+	printf '%-10s ipi round trip=%s cycles, timer latency=%s (max %s) cycles, ' "$name" \
+		"$(bench_value "$log" ipi_roundtrip_cycles)" \
+		"$(bench_value "$time" timer_latency_cycles)" \
+		"$(bench_value "$time" timer_latency_max_cycles)"
+	printf 'vcpu switch=%s cycles, idle exits/s=%s\n' \
+		"$(log_number "$log" "cycles each")" "$idle"
+	printf '%-10s remap x%s on 4 vCPUs: flushes requested=%s done=%s ipis=%s\n' "$name" \
+		"$(bench_value "$log" remap_rounds)" "$(bench_value "$log" flush_requests)" \
+		"$(bench_value "$log" flushes_done)" "$(bench_value "$log" flush_ipis)"
+}
+
 # Run Bochs (model $1) on ISO $2 writing serial to $3 until a line matches
-# $4 (bare guests cannot power Bochs off), at most $5 seconds.
+# $4 (bare guests cannot power Bochs off), at most $5 seconds, with $6 CPUs
+# (1).
 bochs_until() {
-	local model=$1 iso=$2 serial=$3 pattern=$4 limit=$5 pid
+	local model=$1 iso=$2 serial=$3 pattern=$4 limit=$5 cpus=${6:-1} pid
 	rm -f "$serial"
-	tools/bochs.sh "$iso" "$serial" "$model" 1 256 >"$serial.out" 2>&1 &
+	tools/bochs.sh "$iso" "$serial" "$model" "$cpus" 256 >"$serial.out" 2>&1 &
 	pid=$!
 	for ((t = 0; t < limit * 2; t++)); do
 		grep -a -q -E "$pattern" "$serial" 2>/dev/null && break
@@ -74,6 +113,10 @@ timeout 300 tools/qemu.sh "$out/hv.iso" -smp 1 -m 256 </dev/null >"$out/qemu-svm
 timeout 120 tools/run-guest-bare.sh exitloop "iters=$iters" >"$out/qemu-bare-exitloop.log" || true
 timeout 120 tools/run-guest-bare.sh workload >"$out/qemu-bare-workload.log" || true
 report qemu-svm "$out/qemu-svm.log" "$out/qemu-bare-exitloop.log" "$out/qemu-bare-workload.log"
+smp_isos "$out/time.iso" "$out/smp.iso"
+timeout 300 tools/qemu.sh "$out/time.iso" -smp 2 -m 256 </dev/null >"$out/qemu-svm-time.log" || true
+timeout 300 tools/qemu.sh "$out/smp.iso" -smp 2 -m 256 </dev/null >"$out/qemu-svm-smp.log" || true
+report_smp qemu-svm "$out/qemu-svm-time.log" "$out/qemu-svm-smp.log"
 
 tools/mkiso.sh "$out/bare-exitloop.iso" build/guests/exitloop-mb2.elf "iters=$iters"
 tools/mkiso.sh "$out/bare-workload.iso" build/guests/workload-mb2.elf ""
@@ -84,4 +127,7 @@ for platform in bochs-svm:ryzen bochs-vmx:corei7_skylake_x; do
 	bochs_until "$model" "$out/bare-exitloop.iso" "$out/$name-bare-exitloop.log" 'DONE exitloop' 600
 	bochs_until "$model" "$out/bare-workload.iso" "$out/$name-bare-workload.log" 'DONE workload' 600
 	report "$name" "$out/$name.log" "$out/$name-bare-exitloop.log" "$out/$name-bare-workload.log"
+	bochs_until "$model" "$out/time.iso" "$out/$name-time.log" 'hv: poweroff' 900 2
+	bochs_until "$model" "$out/smp.iso" "$out/$name-smp.log" 'hv: poweroff' 900 2
+	report_smp "$name" "$out/$name-time.log" "$out/$name-smp.log"
 done

@@ -29,7 +29,7 @@ GUESTS=(
 	"msr 7 exit -"
 	"io 6 exit -"
 	"memtest 2 exit -"
-	"hypercall 4 exit -"
+	"hypercall 10 exit -"
 	"exceptions 5 exit -"
 	"oob 1 exit oob: wrote beyond RAM"
 	"triplefault 0 shutdown triplefault: raising int3 with an empty IDT"

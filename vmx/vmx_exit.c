@@ -7,8 +7,7 @@
 #include "lib/log.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
-
-#define VECTOR_MACHINE_CHECK	18
+#include "x86/vectors.h"
 
 static void vmx_decode_io(uint64_t qual, struct vm_exit *exit)
 {

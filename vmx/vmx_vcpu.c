@@ -20,9 +20,8 @@
 #include "vmx/vmx_insn.h"
 #include "x86/insn.h"
 #include "x86/regs.h"
+#include "x86/vectors.h"
 
-#define VECTOR_GP		13
-#define VECTOR_MACHINE_CHECK	18
 #define VPID_MAX		0xffffu
 /* Pause-loop exiting: PAUSEs at most this many TSC ticks apart form one
  * loop, and a loop this long exits (KVM's defaults). */
@@ -322,7 +321,7 @@ static void vmx_reset(struct vcpu *v, uint16_t cs_selector, uint64_t ip)
 static void vmx_inject_page_fault(struct vcpu *v, uint32_t error, uint64_t cr2)
 {
 	write_cr2(cr2);
-	vmx_inject_exception(v, 14, true, error);
+	vmx_inject_exception(v, VECTOR_PF, true, error);
 }
 
 static void vmx_clear_interrupt_shadow(struct vcpu *v)

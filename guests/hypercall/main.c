@@ -2,7 +2,8 @@
  * The hypercall ABI of docs/hypercalls.md, through VMMCALL (AMD) or VMCALL
  * (Intel) by CPU vendor. expect=hv: each call returns what the ABI says and
  * preserves the other registers. expect=bare: no hypervisor answers, so each
- * call must raise #UD at the instruction.
+ * call must raise #UD at the instruction. Bad arguments get HC_EINVAL and
+ * change nothing.
  */
 #include "guests/lib/boot.h"
 #include "guests/lib/cmdline.h"
@@ -31,6 +32,18 @@ static const struct hc_case cases[] = {
 	  1, 0xffffffff },
 	{ "unknown number 0xdead", { .eax = 0xdead, .ebx = 0x1111bbbb, .ecx = 0x2222cccc, UNTOUCHED },
 	  HC_ENOSYS, 0x1111bbbb },
+	{ "counter 99 (none)", { .eax = HC_COUNTER, .ebx = 99, .ecx = 0x2222cccc, UNTOUCHED },
+	  HC_EINVAL, 99 },
+	{ "unmap an unaligned range", { .eax = HC_UNMAP, .ebx = 0x801001, .ecx = 0x1000, UNTOUCHED },
+	  HC_EINVAL, 0x801001 },
+	{ "unmap zero bytes", { .eax = HC_UNMAP, .ebx = 0x800000, .ecx = 0, UNTOUCHED },
+	  HC_EINVAL, 0x800000 },
+	{ "unmap past the end of RAM", { .eax = HC_UNMAP, .ebx = 0x800000, .ecx = 0x7ffff000,
+	  UNTOUCHED }, HC_EINVAL, 0x800000 },
+	{ "unmap a wrapping range", { .eax = HC_UNMAP, .ebx = 0xfffff000, .ecx = 0x2000,
+	  UNTOUCHED }, HC_EINVAL, 0xfffff000 },
+	{ "unmap 64 KiB of RAM", { .eax = HC_UNMAP, .ebx = 0x800000, .ecx = 0x10000, UNTOUCHED },
+	  0, 0x800000 },
 };
 
 struct hc_call {
@@ -64,6 +77,27 @@ static void run_case(bool hv, struct hypercall_insn hc, const struct hc_case *t)
 	      out->esi, out->edi, vector);
 }
 
+/* The exit counter counts this VM's exits: the hypercall reading it is
+ * one, so two reads differ; and unmapped RAM keeps its contents. */
+static void check_counter_and_unmap(struct hypercall_insn hc)
+{
+	static uint32_t page[1024] __aligned(4096);
+	uint64_t first, second;
+	bool kept;
+
+	for (unsigned i = 0; i < 1024; i++)
+		page[i] = i * 2654435761u;
+	first = hypercall_counter(HC_COUNTER_EXITS);
+	second = hypercall_counter(HC_COUNTER_EXITS);
+	check(first > 0 && second > first, "exit counter: %llu, then %llu",
+	      (unsigned long long)first, (unsigned long long)second);
+	kept = hypercall_unmap((uint32_t)(uintptr_t)page, sizeof(page)) == 0;
+
+	for (unsigned i = 0; i < 1024; i++)
+		kept &= page[i] == i * 2654435761u;
+	check(kept, "a page unmapped by %s keeps its contents", hc.name);
+}
+
 void guest_main(const struct boot_info *bi)
 {
 	bool hv = cmdline_expect_hv(bi->cmdline);
@@ -72,4 +106,6 @@ void guest_main(const struct boot_info *bi)
 	kprintf("hypercall: %s, expecting %s\n", hc.name, hv ? "hypervisor" : "#UD (bare)");
 	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++)
 		run_case(hv, hc, &cases[i]);
+	if (hv)
+		check_counter_and_unmap(hc);
 }

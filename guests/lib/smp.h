@@ -18,9 +18,14 @@ typedef void (*smp_ap_fn)(unsigned apic_id);
 unsigned smp_start(unsigned n, smp_ap_fn fn);
 
 /* Atomic helpers the SMP guests share. */
+static inline unsigned atomic_add(volatile unsigned *p, unsigned v)
+{
+	return __atomic_add_fetch(p, v, __ATOMIC_SEQ_CST);
+}
+
 static inline unsigned atomic_inc(volatile unsigned *p)
 {
-	return __atomic_add_fetch(p, 1, __ATOMIC_SEQ_CST);
+	return atomic_add(p, 1);
 }
 
 /* 64-bit add with LOCK CMPXCHG8B: there is no libgcc for 8-byte atomics. */

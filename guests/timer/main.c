@@ -1,7 +1,8 @@
 /*
  * The local APIC timer from inside, measured against the TSC: one-shot
  * (and its current count), periodic, the divide configuration, TSC-deadline
- * (and its disarm), and HLT ending on the timer's interrupt. An interrupt
+ * (and its disarm), and HLT ending on the timer's interrupt; then the
+ * delivery latency of TSC-deadline interrupts is measured (a figure). An interrupt
  * must never come early; how late it may come is generous (slack=MS,
  * default 200), since the vCPU may share its CPU with others.
  */
@@ -9,6 +10,7 @@
 #include "guests/lib/boot.h"
 #include "guests/lib/cmdline.h"
 #include "guests/lib/div64.h"
+#include "guests/lib/print.h"
 #include "guests/lib/report.h"
 #include "guests/lib/trap.h"
 #include "guests/lib/x86.h"
@@ -16,15 +18,17 @@
 const char guest_name[] = "timer";
 
 #define VEC_TIMER	0x50
+#define LATENCY_SHOTS	20
 
 static volatile unsigned ticks;
-static volatile uint64_t tick_tsc[16];
+static volatile uint64_t tick_tsc[16], last_tick_tsc;
 static uint32_t slack_ms;
 
 static void timer_irq(struct trap_frame *f)
 {
+	last_tick_tsc = rdtsc();
 	if (ticks < 16)
-		tick_tsc[ticks] = rdtsc();
+		tick_tsc[ticks] = last_tick_tsc;
 	ticks++;
 	apic_eoi();
 }
@@ -136,6 +140,34 @@ static void check_hlt_wakeup(void)
 	      "HLT ends with the timer's interrupt after %u us", elapsed_us(t0, rdtsc()));
 }
 
+/* TSC-deadline shots 1 ms apart, each waited for in HLT: how long after
+ * its deadline each interrupt reached the guest (none may be early). */
+static void bench_latency(void)
+{
+	uint64_t sum = 0, worst = 0;
+	unsigned early = 0, got = 0;
+
+	apic_write(APIC_LVT_TIMER, APIC_TIMER_TSC_DEADLINE | VEC_TIMER);
+	for (unsigned i = 0; i < LATENCY_SHOTS; i++) {
+		uint64_t deadline = rdtsc() + tsc_khz();
+		unsigned want = ticks + 1;
+
+		wrmsr(MSR_TSC_DEADLINE_NR, deadline);
+		wait_ticks(want, deadline - tsc_khz(), 1000 + slack_ms * 1000);
+		if (ticks != want)
+			break;
+		got++;
+		early += last_tick_tsc < deadline;
+		sum += last_tick_tsc - deadline;
+		if (last_tick_tsc - deadline > worst)
+			worst = last_tick_tsc - deadline;
+	}
+	check(got == LATENCY_SHOTS && !early, "%u of %u TSC-deadline shots, %u early", got,
+	      LATENCY_SHOTS, early);
+	kprintf("bench: timer_latency_cycles=%llu timer_latency_max_cycles=%llu\n",
+		(unsigned long long)(got ? div_u64(sum, got) : 0), (unsigned long long)worst);
+}
+
 void guest_main(const struct boot_info *bi)
 {
 	slack_ms = cmdline_number(bi->cmdline, "slack", 200);
@@ -147,4 +179,5 @@ void guest_main(const struct boot_info *bi)
 	check_periodic();
 	check_tsc_deadline();
 	check_hlt_wakeup();
+	bench_latency();
 }
