@@ -58,8 +58,21 @@ HV_CMDLINE ?= console=com1,115200 loglevel=info
 $(BUILD)/hv.iso: $(BUILD)/hv.elf $(GUEST_OUT)/demo.elf tools/mkiso.sh
 	tools/mkiso.sh $@ $(BUILD)/hv.elf "$(HV_CMDLINE)" $(GUEST_OUT)/demo.elf "vm=demo mem=32M"
 
-run: $(BUILD)/hv.iso
-	tools/qemu.sh $(BUILD)/hv.iso
+# The Linux guest (guests/linux): Debian's cloud kernel and a busybox
+# initramfs, downloaded once into $(BUILD)/linux.
+LINUX_GUEST := $(BUILD)/linux/vmlinuz $(BUILD)/linux/initrd.gz
+$(LINUX_GUEST) &: guests/linux/build.sh guests/linux/init
+	guests/linux/build.sh $(BUILD)/linux
+
+# `make run GUEST=linux`: the Linux guest's shell on this terminal.
+$(BUILD)/hv-linux.iso: $(BUILD)/hv.elf $(LINUX_GUEST) tools/mkiso.sh
+	tools/mkiso.sh $@ $(BUILD)/hv.elf "$(HV_CMDLINE) input=linux" \
+		$(BUILD)/linux/vmlinuz "vm=linux mem=256M -- console=ttyS0 acpi=off" \
+		$(BUILD)/linux/initrd.gz "vm=linux role=initrd"
+
+GUEST ?= demo
+run: $(if $(filter linux,$(GUEST)),$(BUILD)/hv-linux.iso,$(BUILD)/hv.iso)
+	QEMU_MEM=1024 tools/qemu.sh $<
 
 # Host unit tests: each tests/unit/NAME.mk adds NAME to UNIT_TESTS and lists
 # NAME_SRCS; NAME_TSAN := 1 builds a ThreadSanitizer twin as well.
@@ -90,7 +103,7 @@ layers:
 	@tools/check-layers.sh
 	@tests/layers.sh
 
-systest: $(BUILD)/hv.iso guests
+systest: $(BUILD)/hv.iso guests $(LINUX_GUEST)
 	@tests/system/run.sh
 
 # Figures (docs/benchmarks.md): the memory core on the host, then exit costs

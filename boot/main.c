@@ -6,9 +6,9 @@
 #include "boot/options.h"
 #include "boot/smp.h"
 #include "boot/vendor.h"
+#include "cpu/fpu.h"
 #include "cpu/gdt.h"
 #include "cpu/idt.h"
-#include "cpu/fpu.h"
 #include "cpu/percpu.h"
 #include "cpu/timer.h"
 #include "cpu/traps.h"
@@ -19,6 +19,7 @@
 #include "drivers/tsc.h"
 #include "drivers/uart16550.h"
 #include "hv/console/console.h"
+#include "hv/console/console_input.h"
 #include "hv/sched.h"
 #include "hv/vendor.h"
 #include "hv/vm.h"
@@ -165,6 +166,7 @@ __noreturn void boot_main(uint32_t boot_info_pa)
 
 	log_info("hv: ready cpus=%u free=%llu MiB", cpu_count(),
 		 (unsigned long long)(pmm_free_bytes() >> 20));
+	console_input_start(vms, nr_vms, hv_options.input);
 	sched_start(vms, nr_vms, hv_options.idle == IDLE_POWEROFF);
 	sched_loop();
 }

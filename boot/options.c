@@ -58,6 +58,7 @@ void options_parse(const char *cmdline)
 		CMDLINE_OPT_ENUM("idle", &hv_options.idle, idle_names, "when nothing is left to run"),
 		CMDLINE_OPT_ENUM("selftest", &hv_options.selftest, selftest_names,
 				 "fault on purpose (tests the exception path)"),
+		CMDLINE_OPT_STRING("input", hv_options.input, "the VM the console's input goes to"),
 	};
 
 	cmdline_parse(cmdline_skip_path(cmdline), table, ARRAY_SIZE(table));

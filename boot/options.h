@@ -12,6 +12,7 @@ struct hv_options {
 	uint64_t smp_max;		/* most CPUs to start */
 	unsigned idle;			/* enum idle_action */
 	unsigned selftest;		/* enum selftest */
+	char input[16];			/* the VM the console's input goes to ("": first) */
 };
 
 extern struct hv_options hv_options;

@@ -9,6 +9,7 @@ enum uart_reg { THR = 0, DLL = 0, IER = 1, DLM = 1, FCR = 2, LCR = 3, MCR = 4, L
 #define LCR_DLAB     0x80
 #define FCR_ENABLE   0x07	/* enable and clear both FIFOs */
 #define MCR_DTR_RTS  0x03
+#define LSR_DR       0x01
 #define LSR_THRE     0x20
 #define LSR_TEMT     0x40
 
@@ -35,6 +36,11 @@ void uart_putc(uint16_t port, char c)
 	while (!(inb(port + LSR) & LSR_THRE))
 		cpu_relax();
 	outb(port + THR, (uint8_t)c);
+}
+
+int uart_getc(uint16_t port)
+{
+	return inb(port + LSR) & LSR_DR ? inb(port + THR) : -1;
 }
 
 void uart_drain(uint16_t port)

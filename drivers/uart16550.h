@@ -12,5 +12,8 @@ bool uart_init(uint16_t port, unsigned baud);
 /* Send one byte, waiting for room in the transmitter. */
 void uart_putc(uint16_t port, char c);
 
+/* A received byte, or -1 when none waits (LSR.DR clear). */
+int uart_getc(uint16_t port);
+
 /* Wait until the last byte has left the transmitter (LSR.TEMT). */
 void uart_drain(uint16_t port);

@@ -75,6 +75,25 @@ void vm_end(struct vm *vm, struct vcpu *v)
 		vcpu_request(&vm->vcpus[i], VCPU_REQ_STOP);
 }
 
+void vm_console_focus(struct vm *vm)
+{
+	spin_lock(&vm->input_lock);
+	if (vm->devices)
+		vdev_uart_show_prompts(vm->devices);
+	spin_unlock(&vm->input_lock);
+}
+
+int vm_console_input(struct vm *vm, const uint8_t *bytes, unsigned len)
+{
+	int taken = -1;
+
+	spin_lock(&vm->input_lock);
+	if (vm->devices && !__atomic_load_n(&vm->ending, __ATOMIC_ACQUIRE))
+		taken = (int)vdev_uart_receive(vm->devices, bytes, len);
+	spin_unlock(&vm->input_lock);
+	return taken;
+}
+
 void vm_report_unbuilt(struct vm *vm)
 {
 	log_error("vm %s: stopped: %s", vm->name, vm->stop_reason);
@@ -184,6 +203,13 @@ static int vm_load_kernel(struct vm *vm, const struct boot_module *boot_mods,
 		.module_count = cfg->module_count,
 	};
 
+	if (cfg->has_initrd) {
+		const struct boot_module *rd = &boot_mods[cfg->initrd.index];
+
+		kernel.initrd = (const void *)(uintptr_t)rd->start;
+		kernel.initrd_size = rd->end - rd->start;
+	}
+
 	for (size_t i = 0; i < cfg->module_count; i++) {
 		const struct boot_module *m = &boot_mods[cfg->modules[i].index];
 
@@ -206,8 +232,13 @@ static void vcpu_free(struct vcpu *v)
 /* Free what every vCPU shares: devices, memory, the vCPU array. */
 static void vm_free(struct vm *vm)
 {
-	vdev_set_destroy(vm->devices);
+	struct vdev_set *devices;
+
+	spin_lock(&vm->input_lock);
+	devices = vm->devices;
 	vm->devices = NULL;
+	spin_unlock(&vm->input_lock);
+	vdev_set_destroy(devices);
 	vioapic_destroy(vm->ioapic);
 	vm->ioapic = NULL;
 	vapic_bus_destroy(vm->apic_bus);
@@ -228,12 +259,17 @@ static int vcpu_create(struct vm *vm, unsigned id, const struct guest_entry *ent
 		.id = id,
 		.rip = entry->rip,
 		.rflags = RFLAGS_FIXED,
-		.gprs = { .rax = entry->rax, .rbx = entry->rbx },
+		.gprs = { .rax = entry->rax, .rbx = entry->rbx, .rsi = entry->rsi },
 		.state = id ? VCPU_HALTED : VCPU_RUNNABLE,
 		.wait_sipi = id != 0,
 	};
 	if (vcpu_owned_init(v) || vcpu_irq_init(v, vm->apic_bus))
 		return -1;
+	/* A PC's firmware leaves the boot CPU's APIC in virtual-wire mode, so
+	 * an OS that keeps to the 8259 gets its interrupts through LINT0;
+	 * test kernels see the APIC as after reset. */
+	if (entry->kind == VM_KIND_LINUX && id == 0)
+		vlapic_virtual_wire(v->lapic);
 	return vendor->vcpu_create(v, entry, tdp_mmu_root_pa(&vm->mmu));
 }
 

@@ -7,6 +7,7 @@
 #include "hv/vm_config.h"
 #include "hv/vm_stats.h"
 #include "lib/cpumask.h"
+#include "lib/spinlock.h"
 #include "mm/memslot.h"
 #include "mm/tdp_mmu.h"
 
@@ -24,7 +25,8 @@ struct vm {
 	struct memslots slots;
 	struct tdp_mmu mmu;
 	bool slots_ready, mmu_ready;	/* what to tear down */
-	struct vdev_set *devices;
+	struct vdev_set *devices;	/* NULL once freed (under input_lock) */
+	struct spinlock input_lock;	/* the operator's input vs. the VM's end */
 	struct vapic_bus *apic_bus;	/* the vCPUs' local APICs */
 	struct vioapic *ioapic;
 	unsigned nr_vcpus;		/* 0 when the VM could not be built */
@@ -44,6 +46,14 @@ struct vm {
  * Returns 0, or -1 with the reason in vm->stop_reason (nothing left
  * allocated, vm->nr_vcpus 0). */
 int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_module *mods);
+
+/* The operator's input goes to this VM: show its prompts (vdev_uart_show_prompts). */
+void vm_console_focus(struct vm *vm);
+
+/* Give the VM's COM1 bytes the operator typed. Returns how many it took
+ * (its FIFO may be full: the caller keeps the rest), or -1 once the VM
+ * has ended. Call from any CPU, outside the VM's device accesses. */
+int vm_console_input(struct vm *vm, const uint8_t *bytes, unsigned len);
 
 /* Report a VM vm_create() refused ("vm NAME: stopped: ..."). */
 void vm_report_unbuilt(struct vm *vm);

@@ -20,9 +20,10 @@ enum vm_key { KEY_VM, KEY_MEM, KEY_VCPUS, KEY_CPUS, KEY_KIND, KEY_ROLE };
 			  KEY_BIT(KEY_KIND))
 
 static const char *const key_names[] = { "vm", "mem", "vcpus", "cpus", "kind", "role", NULL };
-static const char *const kind_names[] = { "auto", "multiboot", "multiboot2", "flat", NULL };
+static const char *const kind_names[] = { "auto", "multiboot", "multiboot2", "flat", "linux",
+					  NULL };
 static const char *const role_names[] = { "kernel", "module", "initrd", NULL };
-static_assert(ARRAY_SIZE(kind_names) == VM_KIND_FLAT + 2, "a name for every vm_kind");
+static_assert(ARRAY_SIZE(kind_names) == VM_KIND_LINUX + 2, "a name for every vm_kind");
 static_assert(ARRAY_SIZE(role_names) == VM_ROLE_INITRD + 2, "a name for every vm_role");
 
 const char *vm_kind_name(enum vm_kind kind)
@@ -223,7 +224,7 @@ static void apply_setting(struct vm_line *l, char *setting, unsigned *seen)
 		set_cpus(l, value);
 		break;
 	case KEY_KIND:
-		choice = choose(l, setting, value, kind_names, "auto|multiboot|multiboot2|flat");
+		choice = choose(l, setting, value, kind_names, "auto|multiboot|multiboot2|flat|linux");
 		if (choice >= 0)
 			l->kind = choice;
 		break;

@@ -7,7 +7,7 @@ set -euo pipefail
 # newlib's configure need the host C library's headers and crt files.
 PACKAGES="gcc libc6-dev binutils make grub-pc-bin grub-common xorriso mtools
 	qemu-system-x86 bochs bochsbios vgabios newlib-source libcmocka-dev
-	xz-utils"
+	xz-utils cpio python3-pexpect"
 
 missing=()
 for pkg in $PACKAGES; do

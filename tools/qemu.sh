@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Boot an ISO in QEMU (TCG with SVM and NPT), serial console on stdin/stdout.
 # usage: tools/qemu.sh ISO [extra qemu args]...
-# QEMU_CPU, QEMU_SMP and QEMU_MEM (MiB) override the defaults; so do later
+# QEMU_CPU, QEMU_SMP, QEMU_MEM (MiB) and QEMU_SERIAL (COM1's chardev, e.g.
+# tcp:127.0.0.1:PORT,server=on,wait=on) override the defaults; so do later
 # -cpu/-smp/-m arguments. Exit status: 0 after an ACPI power-off or a triple
 # fault, (value << 1) | 1 after `outb(0xf4, value)` (isa-debug-exit).
 set -euo pipefail
@@ -23,6 +24,6 @@ if [[ -t 0 ]]; then
 fi
 exec qemu-system-x86_64 -accel tcg -cpu "${QEMU_CPU:-qemu64,+svm,+npt}" \
 	-smp "${QEMU_SMP:-1}" -m "${QEMU_MEM:-256}" \
-	-display none -monitor none -serial mon:stdio -no-reboot \
+	-display none -monitor none -serial "${QEMU_SERIAL:-mon:stdio}" -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-cdrom "$iso" -boot d "$@"

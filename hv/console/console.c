@@ -22,6 +22,11 @@ void console_write(const char *s, size_t n)
 	}
 }
 
+int console_getc(void)
+{
+	return uart_getc(console_port);
+}
+
 void console_drain(void)
 {
 	uart_drain(console_port);

@@ -9,6 +9,9 @@ void console_write(const char *s, size_t n);
 /* Use the UART at `port` at `baud`; false (console unchanged) if none answers. */
 bool console_init(uint16_t port, unsigned baud);
 
+/* A byte the operator typed, or -1 when none waits. */
+int console_getc(void);
+
 /* Wait until everything written has left the UART (before a power-off:
  * emulators drop what is still being sent). */
 void console_drain(void);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/timer.h"
 #include "hv/dev/vdev_device.h"
 #include "hv/dev/vioapic.h"
 #include "lib/log.h"
@@ -207,6 +208,14 @@ void vdev_unlock(struct vdev_set *set)
 
 /* ISA IRQ 0 (the PIT) reaches the IOAPIC on GSI 2, as the ACPI tables'
  * interrupt source override says; IRQ 2 is the PIC's cascade. */
+void vdev_timer_retire(struct vdev_set *set, bool *dying, struct timer *timer)
+{
+	vdev_lock(set);
+	*dying = true;
+	vdev_unlock(set);
+	timer_cancel_sync(timer);
+}
+
 void vdev_irq(struct vdev_set *set, unsigned irq, bool level)
 {
 	vdev_pic_set_irq(set, irq, level);

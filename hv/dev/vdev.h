@@ -68,6 +68,16 @@ void vdev_set_flush(struct vdev_set *set);
  * wrote to isa-debug-exit (the first one, if several vCPUs wrote). */
 bool vdev_set_exit_status(struct vdev_set *set, uint32_t *status);
 
+/* The operator types into this VM: a line the guest leaves unfinished (a
+ * prompt) is shown after a pause instead of waiting for its newline. */
+void vdev_uart_show_prompts(struct vdev_set *set);
+
+/* Bytes the operator typed for this VM's COM1: its receive FIFO takes what
+ * fits (raising IRQ 4 if enabled) and the count taken is returned; the
+ * caller keeps the rest for later, so nothing typed is lost. Takes the
+ * set's lock: call from outside an access. */
+unsigned vdev_uart_receive(struct vdev_set *set, const uint8_t *bytes, unsigned len);
+
 /* The last POST code the guest wrote to port 0x80 (0 before any). */
 uint8_t vdev_port80_code(struct vdev_set *set);
 

@@ -4,6 +4,8 @@
 
 #include "hv/dev/vdev.h"
 
+struct timer;
+
 /* Most devices one set holds. */
 #define VDEV_MAX_DEVICES	16
 
@@ -37,6 +39,10 @@ void *vdev_state_at(struct vdev_set *set, uint16_t port, const struct vdev_ops *
  * timer callback, which changes state outside an access. */
 void vdev_lock(struct vdev_set *set);
 void vdev_unlock(struct vdev_set *set);
+
+/* A device's destroy: mark it dying under the lock (its timer callback
+ * then does nothing) and wait until `timer` can run no more. */
+void vdev_timer_retire(struct vdev_set *set, bool *dying, struct timer *timer);
 
 /* Drive ISA IRQ `irq` (0..15) to `level`, on the PIC and the IOAPIC.
  * Lock held. */

@@ -273,10 +273,7 @@ static void pit_destroy(struct vdev_set *set, void *state)
 {
 	struct pit_state *p = state;
 
-	vdev_lock(set);
-	p->dying = true;
-	vdev_unlock(set);
-	timer_cancel_sync(&p->irq0);
+	vdev_timer_retire(set, &p->dying, &p->irq0);
 }
 
 static const struct vdev_ops pit_ops = { .io = pit_io, .destroy = pit_destroy };

@@ -331,10 +331,7 @@ static void rtc_destroy(struct vdev_set *set, void *state)
 {
 	struct rtc_state *r = state;
 
-	vdev_lock(set);
-	r->dying = true;
-	vdev_unlock(set);
-	timer_cancel_sync(&r->timer);
+	vdev_timer_retire(set, &r->dying, &r->timer);
 }
 
 static const struct vdev_ops rtc_ops = { .io = rtc_io, .destroy = rtc_destroy };

@@ -1,12 +1,21 @@
-/* COM1 as a 16550 UART that can only transmit: always ready to send, never
- * any received data, no interrupts. What the guest sends is collected per VM
- * into whole lines for the console sink, so lines of different VMs never mix. */
+/* COM1 as a 16550 UART: transmission is instant (the holding register is
+ * always empty again), received bytes come from the operator's console
+ * through vdev_uart_receive() into a 16-byte FIFO, and the data-available,
+ * holding-register-empty and line-status interrupts reach ISA IRQ 4 while
+ * MCR.OUT2 gates it on, as on a PC. What the guest sends is collected per
+ * VM into whole lines for the console sink, so lines of different VMs
+ * never mix. */
 #include <ctype.h>
 
+#include "cpu/timer.h"
+#include "drivers/tsc.h"
 #include "hv/dev/vdev_device.h"
 
 #define COM1_BASE	0x3f8
+#define COM1_IRQ	4
 #define UART_PORTS	8
+#define RX_FIFO_SIZE	16
+#define PARTIAL_LINE_MS	50	/* a prompt shows this long after its last byte */
 
 /* Register offsets from the base port. */
 #define UART_RBR_THR	0	/* receive buffer / transmit holding; DLL with DLAB */
@@ -19,7 +28,14 @@
 #define UART_SCR	7
 
 #define IER_MASK	0x0f	/* the four interrupt enables of a 16550 */
+#define IER_RDA		0x01	/* received data available */
+#define IER_THRE	0x02	/* holding register empty */
 #define IIR_NO_INT	0x01
+#define IIR_THRE	0x02
+#define IIR_RDA		0x04
+#define IIR_FIFO_ON	0xc0
+#define FCR_ENABLE	0x01
+#define FCR_CLEAR_RX	0x02
 #define LCR_DLAB	0x80
 #define MCR_MASK	0x1f
 #define MCR_DTR		0x01
@@ -27,6 +43,7 @@
 #define MCR_OUT1	0x04
 #define MCR_OUT2	0x08
 #define MCR_LOOP	0x10
+#define LSR_DR		0x01	/* data ready */
 #define LSR_THRE	0x20	/* holding register empty */
 #define LSR_TEMT	0x40	/* transmitter empty */
 #define MSR_CTS		0x10
@@ -38,7 +55,15 @@
 #define RESET_DIVISOR	12
 
 struct uart_state {
+	struct vdev_set *set;
+	struct timer partial;		/* shows an unfinished line (a prompt) */
+	bool prompts;			/* show unfinished lines (input goes here) */
+	bool partial_armed, dying;
 	uint8_t ier, lcr, mcr, scr, dll, dlm;
+	bool fifo_on;			/* FCR bit 0: 16 bytes, else one */
+	bool thre_pending;		/* the THRE interrupt, until IIR shows it */
+	uint8_t rx[RX_FIFO_SIZE];
+	unsigned rx_head, rx_count;
 	unsigned line_len;
 	char line[VDEV_LINE_MAX];
 };
@@ -69,6 +94,24 @@ static void uart_transmit(struct vdev_set *set, struct uart_state *uart, uint8_t
 	if (uart->line_len == VDEV_LINE_MAX)
 		uart_flush(set, uart);
 	uart->line[uart->line_len++] = isprint(byte) || byte == '\t' ? (char)byte : '?';
+	if (uart->prompts && !uart->partial_armed) {
+		uart->partial_armed = true;
+		timer_arm(&uart->partial, tsc_now() + PARTIAL_LINE_MS * READ_ONCE(tsc_khz));
+	}
+}
+
+/* The guest stopped sending mid-line: show what it sent (a prompt waits
+ * for the operator), as a line of its own. Only for the VM the operator
+ * types into: elsewhere a slow guest would see its lines cut. */
+static void uart_partial_fired(struct timer *t)
+{
+	struct uart_state *uart = container_of(t, struct uart_state, partial);
+
+	vdev_lock(uart->set);
+	uart->partial_armed = false;
+	if (!uart->dying)
+		uart_flush(uart->set, uart);
+	vdev_unlock(uart->set);
 }
 
 /* Modem status: in loopback mode the MCR outputs come back as inputs (what
@@ -81,23 +124,55 @@ static uint8_t uart_msr(const struct uart_state *uart)
 	       (uart->mcr & MCR_OUT1 ? MSR_RI : 0) | (uart->mcr & MCR_OUT2 ? MSR_DCD : 0);
 }
 
+/* The highest-priority interrupt pending, as IIR's low bits say it. */
+static uint8_t uart_iir(const struct uart_state *uart)
+{
+	if ((uart->ier & IER_RDA) && uart->rx_count)
+		return IIR_RDA;
+	if ((uart->ier & IER_THRE) && uart->thre_pending)
+		return IIR_THRE;
+	return IIR_NO_INT;
+}
+
+/* IRQ 4 follows the pending interrupt, through the OUT2 gate. */
+static void uart_update_irq(struct vdev_set *set, const struct uart_state *uart)
+{
+	vdev_irq(set, COM1_IRQ, uart_iir(uart) != IIR_NO_INT && (uart->mcr & MCR_OUT2));
+}
+
+static uint8_t uart_rx_pop(struct uart_state *uart)
+{
+	uint8_t byte;
+
+	if (!uart->rx_count)
+		return 0;
+	byte = uart->rx[uart->rx_head];
+	uart->rx_head = (uart->rx_head + 1) % RX_FIFO_SIZE;
+	uart->rx_count--;
+	return byte;
+}
+
 static uint8_t uart_read(struct uart_state *uart, uint16_t reg)
 {
 	bool dlab = uart->lcr & LCR_DLAB;
+	uint8_t value;
 
 	switch (reg) {
 	case UART_RBR_THR:
-		return dlab ? uart->dll : 0;
+		return dlab ? uart->dll : uart_rx_pop(uart);
 	case UART_IER:
 		return dlab ? uart->dlm : uart->ier;
 	case UART_IIR_FCR:
-		return IIR_NO_INT;
+		value = uart_iir(uart);
+		if (value == IIR_THRE)
+			uart->thre_pending = false;
+		return value | (uart->fifo_on ? IIR_FIFO_ON : 0);
 	case UART_LCR:
 		return uart->lcr;
 	case UART_MCR:
 		return uart->mcr;
 	case UART_LSR:
-		return LSR_THRE | LSR_TEMT;
+		return LSR_THRE | LSR_TEMT | (uart->rx_count ? LSR_DR : 0);
 	case UART_MSR:
 		return uart_msr(uart);
 	default:
@@ -105,23 +180,45 @@ static uint8_t uart_read(struct uart_state *uart, uint16_t reg)
 	}
 }
 
-/* FCR, LSR and MSR writes change nothing this UART models. */
+/* FCR's enable and clear bits; the trigger level is ignored (data-available
+ * fires from the first byte). */
+static void uart_fcr(struct uart_state *uart, uint8_t byte)
+{
+	bool on = byte & FCR_ENABLE;
+
+	if (on != uart->fifo_on || (byte & FCR_CLEAR_RX))
+		uart->rx_head = uart->rx_count = 0;
+	uart->fifo_on = on;
+}
+
+/* LSR and MSR writes change nothing this UART models. The transmitter is
+ * empty again at once, so a THR write re-raises THRE, and so does turning
+ * THRE's enable on (Linux's 8250 driver relies on both). */
 static void uart_write(struct vdev_set *set, struct uart_state *uart, uint16_t reg, uint8_t byte)
 {
 	bool dlab = uart->lcr & LCR_DLAB;
 
 	switch (reg) {
 	case UART_RBR_THR:
-		if (dlab)
+		if (dlab) {
 			uart->dll = byte;
-		else if (!(uart->mcr & MCR_LOOP))
+			break;
+		}
+		if (!(uart->mcr & MCR_LOOP))
 			uart_transmit(set, uart, byte);
+		uart->thre_pending = true;
 		break;
 	case UART_IER:
-		if (dlab)
+		if (dlab) {
 			uart->dlm = byte;
-		else
-			uart->ier = byte & IER_MASK;
+			break;
+		}
+		if ((byte & IER_THRE) && !(uart->ier & IER_THRE))
+			uart->thre_pending = true;
+		uart->ier = byte & IER_MASK;
+		break;
+	case UART_IIR_FCR:
+		uart_fcr(uart, byte);
 		break;
 	case UART_LCR:
 		uart->lcr = byte;
@@ -151,22 +248,69 @@ static enum vdev_result uart_io(struct vdev_set *set, void *state, uint16_t offs
 	}
 	if (!is_write)
 		*value = result;
+	uart_update_irq(set, uart);
 	return VDEV_OK;
+}
+
+static void uart_destroy(struct vdev_set *set, void *state)
+{
+	struct uart_state *uart = state;
+
+	vdev_timer_retire(set, &uart->dying, &uart->partial);
 }
 
 static const struct vdev_ops uart_ops = {
 	.io = uart_io,
 	.flush = uart_flush,
+	.destroy = uart_destroy,
 };
+
+void vdev_uart_show_prompts(struct vdev_set *set)
+{
+	struct uart_state *uart = vdev_state_at(set, COM1_BASE, &uart_ops);
+
+	if (!uart)
+		return;
+	vdev_lock(set);
+	uart->prompts = true;
+	vdev_unlock(set);
+}
+
+unsigned vdev_uart_receive(struct vdev_set *set, const uint8_t *bytes, unsigned len)
+{
+	struct uart_state *uart = vdev_state_at(set, COM1_BASE, &uart_ops);
+	unsigned taken = 0;
+
+	if (!uart)
+		return 0;
+	vdev_lock(set);
+	for (; taken < len; taken++) {
+		unsigned room = uart->fifo_on ? RX_FIFO_SIZE : 1;
+
+		if (uart->mcr & MCR_LOOP)
+			break;
+		if (uart->rx_count == room)
+			break;
+		uart->rx[(uart->rx_head + uart->rx_count) % RX_FIFO_SIZE] = bytes[taken];
+		uart->rx_count++;
+	}
+	uart_update_irq(set, uart);
+	vdev_unlock(set);
+	return taken;
+}
 
 int vdev_uart_attach(struct vdev_set *set, const struct vdev_config *config)
 {
+	struct uart_state *uart;
 	void *state;
 	int err = vdev_register(set, COM1_BASE, UART_PORTS, &uart_ops, sizeof(struct uart_state),
 				&state);
 
 	if (err)
 		return err;
-	((struct uart_state *)state)->dll = RESET_DIVISOR;
+	uart = state;
+	uart->set = set;
+	uart->dll = RESET_DIVISOR;
+	timer_init(&uart->partial, uart_partial_fired);
 	return 0;
 }

@@ -83,6 +83,13 @@ void vlapic_init_reset(struct vlapic *l)
 		x2apic_ids(l);
 }
 
+void vlapic_virtual_wire(struct vlapic *l)
+{
+	*vlapic_reg(l, APIC_SVR) = APIC_SVR_ENABLE | 0xff;
+	*vlapic_reg(l, APIC_LVT_LINT0) = APIC_DM_EXTINT;
+	*vlapic_reg(l, APIC_LVT_LINT1) = APIC_DM_NMI;
+}
+
 struct vlapic *vlapic_create(const struct vlapic_config *cfg)
 {
 	struct vlapic *l = calloc(1, sizeof(*l));

@@ -118,6 +118,10 @@ void vlapic_set_tpr(struct vlapic *l, uint8_t tpr);
  * LVT LINT0 is unmasked in ExtINT mode (virtual wire). */
 bool vlapic_accepts_extint(const struct vlapic *l);
 
+/* Firmware's hand-off state: software-enabled, LINT0 ExtINT (the 8259's
+ * virtual wire), LINT1 NMI. */
+void vlapic_virtual_wire(struct vlapic *l);
+
 /* The highest-priority vector the APIC would deliver now (IRR above PPR,
  * APIC software-enabled), or -1. */
 int vlapic_pending_vector(const struct vlapic *l);

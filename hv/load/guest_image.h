@@ -155,3 +155,8 @@ int guest_load_multiboot(const struct guest_ctx *ctx, const struct guest_kernel 
 			 struct guest_entry *entry);
 int guest_load_flat(const struct guest_ctx *ctx, const struct guest_kernel *kernel,
 		    struct guest_entry *entry);
+
+/* Whether the image has a Linux setup header ("HdrS"); load it as one. */
+bool guest_linux_detect(const uint8_t *image, size_t size);
+int guest_load_linux(const struct guest_ctx *ctx, const struct guest_kernel *kernel,
+		     struct guest_entry *entry);

@@ -1,5 +1,5 @@
 /* Guest loader entry point: check what the caller passed, then hand the
- * image to the multiboot or flat loader. */
+ * image to the Linux, multiboot or flat loader. */
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -58,11 +58,16 @@ int guest_load(uint8_t *ram, uint64_t ram_size, const struct guest_kernel *kerne
 		return -1;
 	switch (kernel->kind) {
 	case VM_KIND_AUTO:
+		if (guest_linux_detect(ctx.image, ctx.image_size))
+			return guest_load_linux(&ctx, kernel, entry);
+		return guest_load_multiboot(&ctx, kernel, entry);
 	case VM_KIND_MULTIBOOT:
 	case VM_KIND_MULTIBOOT2:
 		return guest_load_multiboot(&ctx, kernel, entry);
 	case VM_KIND_FLAT:
 		return guest_load_flat(&ctx, kernel, entry);
+	case VM_KIND_LINUX:
+		return guest_load_linux(&ctx, kernel, entry);
 	}
 	return guest_fail(&ctx, "unknown kernel kind %u", kernel->kind);
 }

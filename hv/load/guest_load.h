@@ -19,10 +19,11 @@
 
 /* What a VM's kernel image is, as its kind= option names it. */
 enum vm_kind {
-	VM_KIND_AUTO,		/* multiboot2 header if present, else multiboot1 */
+	VM_KIND_AUTO,		/* bzImage, else multiboot2 header, else multiboot1 */
 	VM_KIND_MULTIBOOT,
 	VM_KIND_MULTIBOOT2,
 	VM_KIND_FLAT,		/* real-mode binary started at the reset vector */
+	VM_KIND_LINUX,		/* bzImage by the Linux x86 boot protocol */
 };
 
 enum guest_mode {
@@ -32,7 +33,8 @@ enum guest_mode {
 	/* Multiboot entry state: CR0.PE=1, paging off, CS a 32-bit flat
 	 * execute/read segment, DS/ES/FS/GS/SS 32-bit flat read/write,
 	 * EFLAGS.IF=0 and VM=0, EIP = rip, EAX = rax (boot magic),
-	 * EBX = rbx (guest-physical address of the boot information). */
+	 * EBX = rbx (guest-physical address of the boot information),
+	 * ESI = rsi (Linux: the zero page). */
 	GUEST_PROTECTED_FLAT,
 };
 
@@ -42,6 +44,7 @@ struct guest_entry {
 	uint64_t rip;
 	uint64_t rax;
 	uint64_t rbx;
+	uint64_t rsi;
 };
 
 struct guest_module {
@@ -57,6 +60,8 @@ struct guest_kernel {
 	const char *cmdline;	/* NULL means "" */
 	const struct guest_module *modules;
 	size_t module_count;	/* at most GUEST_MODULES_MAX */
+	const void *initrd;	/* Linux only */
+	size_t initrd_size;	/* 0: none */
 };
 
 /* Load `kernel` into the guest RAM at `ram`, which holds guest-physical

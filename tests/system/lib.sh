@@ -269,6 +269,17 @@ expect_owned_verdicts() {
 	expect_line 'hv: all 5 VMs have ended'
 }
 
+# The Linux guest (guests/linux/build.sh, built by make into build/linux)
+# as VM `linux` with 256 MiB and its initrd, into `modules`.
+linux_modules() {
+	[[ -f build/linux/vmlinuz && -f build/linux/initrd.gz ]] ||
+		fail "no Linux guest in build/linux: run make build/linux/initrd.gz"
+	modules=(
+		build/linux/vmlinuz "vm=linux mem=256M -- console=ttyS0 acpi=off"
+		build/linux/initrd.gz "vm=linux role=initrd"
+	)
+}
+
 # The SMP guest with 1, 2 and 4 vCPUs in one boot, into `modules`.
 smp_modules() {
 	cp build/guests/smp.elf "$systest_dir/smp-2.elf"

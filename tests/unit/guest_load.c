@@ -18,39 +18,13 @@
 #include "lib/multiboot1.h"
 #include "lib/multiboot2.h"
 #include "tests/unit/guest_image_builder.h"
+#include "tests/unit/guest_load_fixture.h"
 
-static uint8_t *ram;
-static uint64_t ram_size;
-static uint8_t *image;
-static size_t image_size;
-static struct guest_kernel kernel;
-static struct guest_entry entry;
-static char err[192];
 static uint8_t header[600];
-
-static void new_ram(uint64_t size)
-{
-	free(ram);
-	ram = calloc(1, size);
-	assert_non_null(ram);
-	ram_size = size;
-}
 
 static int setup(void **state)
 {
-	new_ram(MiB(8));
-	image = NULL;
-	memset(&kernel, 0, sizeof(kernel));
-	memset(&entry, 0, sizeof(entry));
-	memset(err, 0, sizeof(err));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	free(ram);
-	free(image);
-	ram = NULL;
+	fixture_reset(MiB(8));
 	return 0;
 }
 
@@ -74,30 +48,6 @@ static void build_raw(size_t size, const void *hdr, size_t hdr_len, size_t at)
 	image_size = size;
 }
 
-static int load(void)
-{
-	kernel.image = image;
-	kernel.image_size = image_size;
-	return guest_load(ram, ram_size, &kernel, &entry, err, sizeof(err));
-}
-
-static bool ram_is_zero(void)
-{
-	uint64_t i;
-
-	for (i = 0; i < ram_size; i++)
-		if (ram[i])
-			return false;
-	return true;
-}
-
-/* Loading must fail with exactly `message` and leave guest RAM untouched. */
-static void expect_error(const char *message)
-{
-	assert_int_equal(load(), -1);
-	assert_string_equal(err, message);
-	assert_true(ram_is_zero());
-}
 
 /* An ELF kernel with one text+bss segment at 1 MiB and header `hdr`. */
 static struct img_elf one_segment_elf(unsigned class, const void *hdr, size_t len)
@@ -859,25 +809,25 @@ static void test_flat_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_mb1_elf32, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mb1_elf64_with_modules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mb2_elf64_higher_half, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mb2_entry_tag_overrides_elf, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mb2_address_tag_raw_image, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mb1_aout_kludge, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kind_choice_with_both_headers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flat, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_info_placed_high_when_low_ram_is_taken, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_requests, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_image_larger_than_mem, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_or_bad_header, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mb1_header_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_aout_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_elf_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_segment_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_room, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mb2_header_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flat_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mb1_elf32, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_mb1_elf64_with_modules, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_mb2_elf64_higher_half, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_mb2_entry_tag_overrides_elf, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_mb2_address_tag_raw_image, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_mb1_aout_kludge, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_kind_choice_with_both_headers, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_flat, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_info_placed_high_when_low_ram_is_taken, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_requests, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_image_larger_than_mem, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_no_or_bad_header, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_mb1_header_errors, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_aout_errors, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_elf_errors, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_segment_errors, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_no_room, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_mb2_header_errors, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_flat_errors, setup, fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

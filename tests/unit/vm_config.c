@@ -177,9 +177,9 @@ static void test_kinds(void **state)
 		assert_string_equal(vm_kind_name(vms[0].kind), names[i]);
 	}
 	expect_bad("vm=k mem=2M kind=elf", "k",
-		   "module 0: kind=elf is not auto|multiboot|multiboot2|flat");
+		   "module 0: kind=elf is not auto|multiboot|multiboot2|flat|linux");
 	expect_bad("vm=k mem=2M kind=", "k",
-		   "module 0: kind= is not auto|multiboot|multiboot2|flat");
+		   "module 0: kind= is not auto|multiboot|multiboot2|flat|linux");
 }
 
 static void test_names(void **state)

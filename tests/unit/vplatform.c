@@ -5,10 +5,13 @@
  * RTC (the clock in BCD and binary, 12 and 24 hours, setting it, the
  * update flag, periodic interrupts and register C), the PM timer, and the
  * IOAPIC (redirection entries, edge and level delivery to a vLAPIC, remote
- * IRR and EOI, masks) with the ISA routing (IRQ 0 on GSI 2). */
+ * IRR and EOI, masks) with the ISA routing (IRQ 0 on GSI 2), and COM1's
+ * interrupts (THRE, received data through the FIFO, the OUT2 gate on IRQ 4)
+ * with the console lines it makes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -39,7 +42,14 @@ static void eoi_level(void *v, uint8_t vector)
 
 static const struct vlapic_ops lapic_ops = { nothing, nothing, nothing, nothing_u8, eoi_level };
 
-static void console(void *ctx, const char *line) { }
+static char last_line[128];
+static unsigned lines;
+
+static void console(void *ctx, const char *line)
+{
+	snprintf(last_line, sizeof(last_line), "%s", line);
+	lines++;
+}
 
 static void pic_intr(void *ctx)
 {
@@ -56,6 +66,8 @@ static int setup(void **state)
 
 	host_tsc_set(T0);
 	pic_raised = 0;
+	lines = 0;
+	last_line[0] = 0;
 	bus = vapic_bus_create(1);
 	lc.bus = bus;
 	lapic = vlapic_create(&lc);
@@ -384,6 +396,66 @@ static void test_ioapic(void **state)
 	assert_int_equal(vioapic_entry(ioapic, 6) & 0xffffffffu, 0x46);
 }
 
+/* COM1 as Linux's 8250 driver drives it, IRQ 4 on the PIC. */
+static void test_uart(void **state)
+{
+	static const uint8_t typed[20] = "0123456789abcdefghij";
+
+	pic_init();
+	out(0x3fa, 0x01);				/* FIFO on */
+	assert_int_equal(in(0x3fa, 1), 0xc0 | 0x01);	/* 16550A, nothing pending */
+	out(0x3f9, 0x02);				/* THRE enable: pending at once */
+	assert_false(vdev_pic_output(set));		/* ...but OUT2 gates IRQ 4 off */
+	out(0x3fc, 0x0b);				/* DTR, RTS, OUT2 */
+	assert_true(vdev_pic_output(set));
+	assert_int_equal(vdev_pic_ack(set), 0x34);	/* IRQ 4 */
+	assert_int_equal(in(0x3fa, 1), 0xc0 | 0x02);	/* THRE; reading IIR clears it */
+	assert_int_equal(in(0x3fa, 1), 0xc0 | 0x01);
+	out(0x20, 0x20);
+	/* A byte sent empties the holding register at once: THRE again. */
+	for (const char *c = "ok\n"; *c; c++)
+		out(0x3f8, (uint8_t)*c);
+	assert_string_equal(last_line, "[p] ok");
+	assert_int_equal(in(0x3fa, 1) & 0x0f, 0x02);
+	/* Typed bytes: 16 fit, data-available outranks THRE, the rest waits. */
+	out(0x3f9, 0x03);
+	assert_int_equal(vdev_uart_receive(set, typed, sizeof(typed)), 16);
+	assert_int_equal(in(0x3fd, 1) & 0x01, 0x01);
+	assert_int_equal(in(0x3fa, 1) & 0x0f, 0x04);
+	for (unsigned i = 0; i < 16; i++)
+		assert_int_equal(in(0x3f8, 1), typed[i]);
+	assert_int_equal(in(0x3fd, 1) & 0x01, 0x00);
+	assert_int_equal(vdev_uart_receive(set, typed + 16, 4), 4);
+	/* FCR bit 1 clears the receive FIFO; with the FIFO off one byte fits. */
+	out(0x3fa, 0x03);
+	assert_int_equal(in(0x3fd, 1) & 0x01, 0x00);
+	out(0x3fa, 0x00);
+	assert_int_equal(vdev_uart_receive(set, typed, 2), 1);
+	/* In loopback nothing from outside arrives. */
+	out(0x3fc, 0x1b);
+	assert_int_equal(in(0x3f8, 1), typed[0]);
+	assert_int_equal(vdev_uart_receive(set, typed, 2), 0);
+}
+
+/* A prompt (a line without its newline) shows once the guest pauses, in
+ * the VM the operator types into. */
+static void test_uart_partial_line(void **state)
+{
+	for (const char *c = "slow"; *c; c++)
+		out(0x3f8, (uint8_t)*c);
+	host_tsc_advance_to(tsc_now() + SEC / 10);
+	assert_int_equal(lines, 0);		/* not the input VM: wait for \n */
+	out(0x3f8, '\n');
+	assert_int_equal(lines, 1);
+	vdev_uart_show_prompts(set);
+	for (const char *c = "/ # "; *c; c++)
+		out(0x3f8, (uint8_t)*c);
+	assert_int_equal(lines, 1);
+	host_tsc_advance_to(tsc_now() + SEC / 10);
+	assert_int_equal(lines, 2);
+	assert_string_equal(last_line, "[p] / # ");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -395,6 +467,8 @@ int main(void)
 		T(test_rtc_periodic_irq8),
 		T(test_pm_timer),
 		T(test_ioapic),
+		T(test_uart),
+		T(test_uart_partial_line),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
