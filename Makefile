@@ -53,7 +53,7 @@ $(BUILD)/hv.elf: $(HV_OBJS) linker.ld tools/symtab.sh $(NEWLIB)/lib/libc.a
 
 include guests/Makefile.inc
 
-# The default ISO (`make run`): the hypervisor and the demo guest.
+# The demo ISO (`make run GUEST=demo`): the hypervisor and the demo guest.
 HV_CMDLINE ?= console=com1,115200 loglevel=info
 $(BUILD)/hv.iso: $(BUILD)/hv.elf $(GUEST_OUT)/demo.elf tools/mkiso.sh
 	tools/mkiso.sh $@ $(BUILD)/hv.elf "$(HV_CMDLINE)" $(GUEST_OUT)/demo.elf "vm=demo mem=32M"
@@ -64,15 +64,15 @@ LINUX_GUEST := $(BUILD)/linux/vmlinuz $(BUILD)/linux/initrd.gz
 $(LINUX_GUEST) &: guests/linux/build.sh guests/linux/init
 	guests/linux/build.sh $(BUILD)/linux
 
-# `make run GUEST=linux`: the Linux guest's shell on this terminal.
+# `make run`: the Linux guest (2 vCPUs) with its shell on this terminal.
 $(BUILD)/hv-linux.iso: $(BUILD)/hv.elf $(LINUX_GUEST) tools/mkiso.sh
 	tools/mkiso.sh $@ $(BUILD)/hv.elf "$(HV_CMDLINE) input=linux" \
-		$(BUILD)/linux/vmlinuz "vm=linux mem=256M -- console=ttyS0 acpi=off" \
+		$(BUILD)/linux/vmlinuz "vm=linux mem=256M vcpus=2 -- console=ttyS0" \
 		$(BUILD)/linux/initrd.gz "vm=linux role=initrd"
 
-GUEST ?= demo
-run: $(if $(filter linux,$(GUEST)),$(BUILD)/hv-linux.iso,$(BUILD)/hv.iso)
-	QEMU_MEM=1024 tools/qemu.sh $<
+GUEST ?= linux
+run: $(if $(filter demo,$(GUEST)),$(BUILD)/hv.iso,$(BUILD)/hv-linux.iso)
+	QEMU_SMP=2 QEMU_MEM=1024 tools/qemu.sh $<
 
 # Host unit tests: each tests/unit/NAME.mk adds NAME to UNIT_TESTS and lists
 # NAME_SRCS; NAME_TSAN := 1 builds a ThreadSanitizer twin as well.
@@ -114,7 +114,7 @@ $(BUILD)/bench-mm: $(BENCH_MM_SRCS)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter -I. -o $@ \
 		$(BENCH_MM_SRCS) -lpthread
 
-bench: deps $(BUILD)/hv.iso guests $(BUILD)/bench-mm
+bench: deps $(BUILD)/hv.iso guests $(BUILD)/bench-mm $(LINUX_GUEST)
 	@tools/bench.sh
 
 test: deps

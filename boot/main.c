@@ -12,6 +12,7 @@
 #include "cpu/percpu.h"
 #include "cpu/timer.h"
 #include "cpu/traps.h"
+#include "cpu/tsc_sync.h"
 #include "drivers/acpi.h"
 #include "drivers/pic8259.h"
 #include "drivers/power.h"
@@ -160,6 +161,7 @@ __noreturn void boot_main(uint32_t boot_info_pa)
 	if (hv_options.selftest != SELFTEST_NONE)
 		traps_selftest(selftest_name(hv_options.selftest));
 	smp_boot(acpi.madt.apic_ids, acpi.madt.cpu_count, hv_options.smp_max);
+	tsc_sync_report();
 	vendor_probe();
 	struct vm *vms;
 	size_t nr_vms = vms_create(&vms);

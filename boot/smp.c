@@ -10,11 +10,12 @@
 #include "boot/ap_trampoline.h"
 #include "boot/smp.h"
 #include "boot/smp_select.h"
+#include "cpu/fpu.h"
 #include "cpu/gdt.h"
 #include "cpu/idt.h"
-#include "cpu/fpu.h"
 #include "cpu/percpu.h"
 #include "cpu/timer.h"
+#include "cpu/tsc_sync.h"
 #include "drivers/lapic.h"
 #include "drivers/tsc.h"
 #include "hv/sched.h"
@@ -94,6 +95,7 @@ __noreturn void ap_main(struct percpu *pc)
 	fpu_init_cpu();
 	timers_init_cpu();
 	cpu_come_online(pc);
+	tsc_sync_ap();
 	sched_loop();
 }
 
@@ -172,6 +174,7 @@ static bool ap_start(uint32_t apic_id, unsigned id)
 	/* It reported: it is at most a log line away from being online. */
 	while (!READ_ONCE(pc->online))
 		cpu_relax();
+	tsc_sync_bsp(id);
 	percpu_blocks[id] = pc;
 	return true;
 }

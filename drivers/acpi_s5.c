@@ -5,13 +5,6 @@
 
 #include "drivers/acpi_tables.h"
 
-#define AML_ZERO_OP	0x00
-#define AML_ONE_OP	0x01
-#define AML_NAME_OP	0x08
-#define AML_BYTE_PREFIX	0x0a
-#define AML_PACKAGE_OP	0x12
-#define AML_ROOT_CHAR	'\\'
-
 #define SLP_TYP_MAX	7	/* a 3-bit field of PM1_CNT */
 
 /* Is the name at aml[i] the one a NameOp declares (NameOp, optional '\')? */

@@ -14,8 +14,23 @@
 #define LEAF1_EDX_APIC		(1u << 9)
 #define LEAF1_EBX_APIC_ID_SHIFT	24
 #define EXT1_ECX_SVM		(1u << 2)
+#define EXT1_ECX_PERFCTR_CORE	(1u << 23)
+#define CPUID_PMU_LEAF		0xa	/* Intel's architectural performance monitoring */
 #define CPUID_SVM_LEAF		0x8000000a
 #define CPUID_TOPOLOGY_LEAF	0xb
+
+bool cpuid_host_is_intel(void)
+{
+	static int intel = -1;	/* the same on every CPU: racing writers agree */
+	struct cpuid_regs r;
+
+	if (intel < 0) {
+		r = cpuid(0, 0);
+		intel = !memcmp(&r.ebx, "Genu", 4) && !memcmp(&r.edx, "ineI", 4) &&
+			!memcmp(&r.ecx, "ntel", 4);
+	}
+	return intel;
+}
 
 struct cpuid_regs cpuid_guest(uint32_t leaf, uint32_t subleaf, const struct cpuid_vcpu *v)
 {
@@ -33,8 +48,8 @@ struct cpuid_regs cpuid_guest(uint32_t leaf, uint32_t subleaf, const struct cpui
 		}
 		return r;
 	}
-	if (leaf == CPUID_SVM_LEAF)
-		return r;
+	if (leaf == CPUID_SVM_LEAF || leaf == CPUID_PMU_LEAF)
+		return r;	/* no nested SVM, no PMU: their MSRs are #GP */
 	r = cpuid(leaf, subleaf);
 	switch (leaf) {
 	case 1:
@@ -48,7 +63,7 @@ struct cpuid_regs cpuid_guest(uint32_t leaf, uint32_t subleaf, const struct cpui
 		r.edx = v->apic_id;
 		break;
 	case 0x80000001:
-		r.ecx &= ~EXT1_ECX_SVM;
+		r.ecx &= ~(EXT1_ECX_SVM | EXT1_ECX_PERFCTR_CORE);
 		break;
 	}
 	return r;

@@ -18,7 +18,10 @@ struct cpuid_vcpu {
 /* CPUID leaf `leaf`, subleaf `subleaf`, as vCPU `v` sees it: the
  * hypervisor bit and leaves (signature, and TSC and APIC timer frequencies
  * at 0x40000010); x2APIC and TSC-deadline, which the vLAPIC provides; SVM,
- * VMX and MONITOR/MWAIT hidden; OSXSAVE, the APIC bit and the APIC IDs of
+ * VMX, MONITOR/MWAIT and the performance counters hidden; OSXSAVE, the APIC bit and the APIC IDs of
  * leaves 1 and 0xB as the vCPU's state has them. Leaf 0xD follows the
  * XCR0 loaded now, which is the running vCPU's. */
 struct cpuid_regs cpuid_guest(uint32_t leaf, uint32_t subleaf, const struct cpuid_vcpu *v);
+
+/* Whether the host's CPUID vendor, which guests see too, is Intel's. */
+bool cpuid_host_is_intel(void);

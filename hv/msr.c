@@ -1,7 +1,9 @@
-/* The guest MSR policy table. */
+/* The guest MSR policy: what is passed through, what is emulated where,
+ * and the #GP for everything else. */
 #include "hv/dev/vlapic.h"
 #include "hv/msr.h"
 #include "hv/vcpu.h"
+#include "hv/vcpu_switch.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
 #include "x86/insn.h"
@@ -44,40 +46,71 @@ static void msr_log_gp_once(uint32_t msr, bool write)
 			 write ? "write" : "read", msr);
 }
 
+void msr_vcpu_init(struct vcpu *v)
+{
+	msr_mtrr_init(&v->msrs);
+	msr_platform_init(&v->msrs);
+}
+
+void msr_tsc_adjust(struct vcpu *v, int64_t delta)
+{
+	v->tsc_offset += delta;
+	v->msrs.tsc_adjust += (uint64_t)delta;
+	vlapic_set_tsc_offset(v->lapic, v->tsc_offset);
+}
+
 bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 {
+	if (msr_is_mtrr(msr))
+		return msr_mtrr_read(&v->msrs, msr, value);
 	switch (msr) {
 	case MSR_EFER:
 		*value = v->efer;
 		return true;
 	case MSR_TSC:
-		*value = rdtsc();
+		*value = rdtsc() + (uint64_t)v->tsc_offset;
 		return true;
 	case MSR_APIC_BASE:
 		*value = vlapic_base(v->lapic);
 		return true;
+	case MSR_TSC_AUX:
+		*value = v->owned.tsc_aux;
+		return vcpu_has_tsc_aux();
 	case MSR_TSC_DEADLINE:
 	case MSR_X2APIC_FIRST ... MSR_X2APIC_LAST:
 		return vlapic_msr_read(v->lapic, msr, value);
 	}
+	if (msr_platform_read(v, msr, value) == MSR_DONE)
+		return true;
 	msr_log_gp_once(msr, false);
 	return false;
 }
 
 bool msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 {
+	enum msr_result r;
+
+	if (msr_is_mtrr(msr))
+		return msr_mtrr_write(&v->msrs, msr, value);
 	switch (msr) {
 	case MSR_EFER:
 		if (value & ~EFER_GUEST_BITS)
 			break;
 		v->efer = value;
 		return true;
+	case MSR_TSC:
+		msr_tsc_adjust(v, (int64_t)(value - (rdtsc() + (uint64_t)v->tsc_offset)));
+		return true;
 	case MSR_APIC_BASE:
 		return vlapic_base_write(v->lapic, value);
+	case MSR_TSC_AUX:
+		return vcpu_tsc_aux_write(v, value);
 	case MSR_TSC_DEADLINE:
 	case MSR_X2APIC_FIRST ... MSR_X2APIC_LAST:
 		return vlapic_msr_write(v->lapic, msr, value);
 	}
-	msr_log_gp_once(msr, true);
-	return false;
+	r = msr_platform_write(v, msr, value);
+	if (r == MSR_UNKNOWN)
+		msr_log_gp_once(msr, true);
+	return r == MSR_DONE;
 }

@@ -13,9 +13,11 @@
 #include "cpu/idt.h"
 #include "cpu/percpu.h"
 #include "cpu/timer.h"
+#include "cpu/tsc_sync.h"
 #include "drivers/lapic.h"
 #include "drivers/power.h"
 #include "drivers/tsc.h"
+#include "hv/dev/vlapic.h"
 #include "hv/sched.h"
 #include "hv/vcpu_run.h"
 #include "hv/vcpu_switch.h"
@@ -97,6 +99,8 @@ static void sched_add(struct vcpu *v, unsigned cpu)
 	struct sched_cpu *sc = &sched_cpus[cpu];
 
 	v->cpu = cpu;
+	v->tsc_offset -= tsc_skew(cpu);	/* the VM's TSC, read on this CPU */
+	vlapic_set_tsc_offset(v->lapic, v->tsc_offset);
 	spin_lock(&sc->lock);
 	if (sc->ring) {
 		v->next_on_cpu = sc->ring->next_on_cpu;
@@ -199,7 +203,11 @@ void sched_vcpu_exit(struct vcpu *v)
 	spin_unlock(&sc->lock);
 	if (sc->loaded == v)
 		sc->loaded = NULL;
-	if (vm_vcpu_gone(v->vm))
+	if (!vm_vcpu_gone(v->vm))
+		return;
+	if (vm_restart(v->vm))
+		sched_start_vm(v->vm);
+	else
 		sched_vm_ended();
 }
 

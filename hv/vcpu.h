@@ -4,6 +4,7 @@
 #pragma once
 
 #include "hv/vcpu_gprs.h"
+#include "hv/vm_exit.h"
 #include "lib/compiler.h"
 
 struct vm;
@@ -70,6 +71,24 @@ struct vcpu_owned {
 	uint64_t dr[4];
 	uint64_t dr6;
 	uint64_t cr2;		/* where the vendor's control block lacks it */
+	uint32_t tsc_aux;	/* what RDTSCP and RDPID return */
+};
+
+/* Model-specific registers the hypervisor emulates per vCPU (hv/msr*.c),
+ * as the VM's firmware left them and the guest wrote them since. */
+#define MTRR_VAR_COUNT		8	/* variable ranges, in MTRRcap.VCNT */
+#define MTRR_FIXED_COUNT	11	/* fixed-range registers */
+
+struct vcpu_msrs {
+	uint64_t mtrr_def_type;
+	uint64_t mtrr_fixed[MTRR_FIXED_COUNT];
+	uint64_t mtrr_var[2 * MTRR_VAR_COUNT];	/* PHYSBASE, PHYSMASK pairs */
+	uint64_t tsc_adjust;
+	uint64_t misc_enable;
+	uint64_t mcg_status;
+	uint64_t hwcr;
+	uint64_t de_cfg;
+	uint64_t osvw[2];			/* ID length, status */
 };
 
 struct vcpu {
@@ -79,8 +98,10 @@ struct vcpu {
 	uint64_t rip;
 	uint64_t rflags;
 	uint64_t efer;			/* as the guest sees it */
+	int64_t tsc_offset;		/* guest TSC = host TSC + this, on this vCPU's CPU */
 	void *vendor;			/* struct svm_vcpu / struct vmx_vcpu */
 	uint64_t exits;
+	uint64_t exits_by_reason[EXIT_REASON_COUNT];	/* written by its own CPU only */
 
 	/* Scheduling (hv/sched.c): the CPU it runs on for its whole life,
 	 * the next vCPU on that CPU's ring, and atomics other CPUs use. */
@@ -99,6 +120,7 @@ struct vcpu {
 	uint8_t sipi_vector;		/* of the latest start-up IPI */
 
 	struct vcpu_owned owned;
+	struct vcpu_msrs msrs;
 };
 
 /* GPR `n` in the instruction encoding's numbering (RAX RCX RDX RBX RSP

@@ -63,6 +63,7 @@ int vcpu_irq_init(struct vcpu *v, struct vapic_bus *bus)
 		.bsp = v->id == 0,
 		.ops = &vcpu_lapic_ops,
 		.vcpu = v,
+		.tsc_offset = v->tsc_offset,
 	};
 
 	v->lapic = vlapic_create(&cfg);

@@ -57,6 +57,7 @@ static bool handle_io(struct vcpu *v, const struct vm_exit *e)
 	uint64_t mask = e->io.size == 4 ? 0xffffffffull : (1ull << (e->io.size * 8)) - 1;
 	uint32_t value = v->gprs.rax & mask;
 	struct vm *vm = v->vm;
+	enum vdev_end how;
 
 	if (e->io.string) {
 		vm_stop(vm, v, "string I/O (INS/OUTS) at port %#x is not emulated (rip=%#llx)",
@@ -67,8 +68,8 @@ static bool handle_io(struct vcpu *v, const struct vm_exit *e)
 	case VDEV_OK:
 		break;
 	case VDEV_EXIT:
-		vdev_set_exit_status(vm->devices, &value);
-		vm_exit(vm, v, value);
+		vdev_set_end(vm->devices, &how, &value);
+		vm_exit(vm, v, how, value);
 		return false;
 	case VDEV_BAD_ACCESS:
 		vm_stop(vm, v, "bad I/O exit: port %#x size %u", e->io.port, e->io.size);
@@ -252,6 +253,7 @@ static bool handle_exit(struct vcpu *v, const struct vm_exit *e)
 		vm_stop(v->vm, v, "VM entry failed: %s", e->failure);
 		return false;
 	case EXIT_UNHANDLED:
+	case EXIT_REASON_COUNT:		/* not a reason: never decoded */
 		break;
 	}
 	vm_stop(v->vm, v, "unhandled %s exit %#llx at rip=%#llx", vendor->name,
@@ -316,6 +318,8 @@ static bool vcpu_enter(struct vcpu *v, struct vm_exit *exit)
 	cpumask_clear(&vm->in_guest, v->cpu);
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 	v->exits++;
+	if (exit->reason < EXIT_REASON_COUNT)
+		v->exits_by_reason[exit->reason]++;
 	return true;
 }
 

@@ -10,6 +10,28 @@
 #include "x86/regs.h"
 
 #define FPU_AREA_ALIGN	64
+#define EXT1_EDX_RDTSCP	(1u << 27)
+#define LEAF7_ECX_RDPID	(1u << 22)
+
+bool vcpu_has_tsc_aux(void)
+{
+	static int has = -1;	/* the same on every CPU: racing writers agree */
+
+	if (has < 0)
+		has = (cpuid(0x80000000, 0).eax >= 0x80000001 &&
+		       (cpuid(0x80000001, 0).edx & EXT1_EDX_RDTSCP)) ||
+		      (cpuid(0, 0).eax >= 7 && (cpuid(7, 0).ecx & LEAF7_ECX_RDPID));
+	return has;
+}
+
+bool vcpu_tsc_aux_write(struct vcpu *v, uint64_t value)
+{
+	if (!vcpu_has_tsc_aux() || value >> 32)
+		return false;
+	v->owned.tsc_aux = (uint32_t)value;
+	wrmsr(MSR_TSC_AUX, value);
+	return true;
+}
 
 int vcpu_owned_init(struct vcpu *v)
 {
@@ -23,6 +45,7 @@ int vcpu_owned_init(struct vcpu *v)
 	o->dr[0] = o->dr[1] = o->dr[2] = o->dr[3] = 0;
 	o->dr6 = DR6_RESET;
 	o->cr2 = 0;
+	o->tsc_aux = 0;
 	return 0;
 }
 
@@ -60,6 +83,8 @@ void vcpu_switch(struct vcpu *prev, struct vcpu *next)
 		write_dr6(n->dr6);
 	if (!vendor->cr2_in_control_block)
 		write_cr2(n->cr2);
+	if (vcpu_has_tsc_aux())
+		wrmsr(MSR_TSC_AUX, n->tsc_aux);	/* the host never reads it: no save */
 }
 
 bool vcpu_xsetbv(struct vcpu *v, unsigned cpl, uint32_t index, uint64_t value)

@@ -1,6 +1,6 @@
 /* What a vCPU owns that VM entry and exit do not switch: x87/SSE/AVX and
- * every other XSAVE component, XCR0, DR0-DR3, and DR6 and CR2 where the
- * vendor's control block lacks them (VMX). The hypervisor never touches them, so they stay
+ * every other XSAVE component, XCR0, DR0-DR3, DR6 and CR2 where the
+ * vendor's control block lacks them (VMX), and IA32_TSC_AUX. The hypervisor never touches them, so they stay
  * in the CPU while it runs one vCPU and are switched only when the CPU
  * changes vCPUs. */
 #pragma once
@@ -16,6 +16,13 @@ void vcpu_owned_free(struct vcpu *v);
 /* Make this CPU hold `next`'s state, saving `prev`'s (NULL: nothing of
  * value is loaded, as after the previous owner died). */
 void vcpu_switch(struct vcpu *prev, struct vcpu *next);
+
+/* Whether the CPU has IA32_TSC_AUX (it has RDTSCP or RDPID). */
+bool vcpu_has_tsc_aux(void);
+
+/* WRMSR of `value` to IA32_TSC_AUX by `v` (loaded on this CPU): false for
+ * the #GP a CPU raises (no such MSR, bits 63:32 set). */
+bool vcpu_tsc_aux_write(struct vcpu *v, uint64_t value);
 
 /* XSETBV of `value` to XCR `index` by `v` (loaded on this CPU) at `cpl`:
  * false for the #GP a CPU raises (CPL above 0, an XCR other than 0, a

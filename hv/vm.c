@@ -13,21 +13,21 @@
 #include "hv/dev/vioapic.h"
 #include "hv/dev/vlapic.h"
 #include "hv/load/guest_load.h"
+#include "hv/msr.h"
 #include "hv/sched.h"
 #include "hv/vcpu_irq.h"
 #include "hv/vcpu_run.h"
 #include "hv/vcpu_switch.h"
 #include "hv/vendor.h"
 #include "hv/vm.h"
+#include "hv/vm_memory.h"
 #include "lib/cpu.h"
 #include "lib/log.h"
-#include "mm/page.h"
+#include "mm/heap.h"
 #include "mm/pmm.h"
-#include "mm/rcu.h"
 #include "x86/regs.h"
 
-#define RAM_SLOT 0
-#define PAGE_SHIFT 12
+static_assert(VM_VCPUS_MAX <= GUEST_ACPI_VCPUS_MAX, "every vCPU has a MADT entry");
 
 /* Claim the VM's end for vCPU `by`; true for the first caller only. */
 static bool vm_claim_end(struct vm *vm, struct vcpu *by)
@@ -50,19 +50,24 @@ bool vm_stop(struct vm *vm, struct vcpu *by, const char *fmt, ...)
 	return true;
 }
 
-bool vm_exit(struct vm *vm, struct vcpu *by, uint32_t status)
+bool vm_exit(struct vm *vm, struct vcpu *by, enum vdev_end how, uint32_t status)
 {
 	if (!vm_claim_end(vm, by))
 		return false;
 	vm->exited = true;
+	vm->exit_how = how;
 	vm->exit_status = status;
 	return true;
 }
 
 void vm_end(struct vm *vm, struct vcpu *v)
 {
-	if (vm->exited) {
+	if (vm->exited && vm->exit_how == VDEV_END_EXIT) {
 		log_info("vm %s: exit status=%u", vm->name, vm->exit_status);
+	} else if (vm->exited && vm->exit_how == VDEV_END_POWEROFF) {
+		log_info("vm %s: power off, exit status=0", vm->name);
+	} else if (vm->exited) {
+		log_info("vm %s: reboot", vm->name);
 	} else {
 		log_hold();
 		log_error("vm %s: stopped: %s", vm->name, vm->stop_reason);
@@ -78,18 +83,29 @@ void vm_end(struct vm *vm, struct vcpu *v)
 void vm_console_focus(struct vm *vm)
 {
 	spin_lock(&vm->input_lock);
+	vm->console_focused = true;
 	if (vm->devices)
 		vdev_uart_show_prompts(vm->devices);
 	spin_unlock(&vm->input_lock);
 }
 
+/* The VM reset itself and will be built anew (vm_restart()). */
+static bool vm_will_restart(const struct vm *vm)
+{
+	return vm->exited && vm->exit_how == VDEV_END_RESET && vm->config->restart_on_reboot;
+}
+
 int vm_console_input(struct vm *vm, const uint8_t *bytes, unsigned len)
 {
-	int taken = -1;
+	bool ending;
+	int taken;
 
 	spin_lock(&vm->input_lock);
-	if (vm->devices && !__atomic_load_n(&vm->ending, __ATOMIC_ACQUIRE))
+	ending = __atomic_load_n(&vm->ending, __ATOMIC_ACQUIRE);
+	if (vm->devices && !ending)
 		taken = (int)vdev_uart_receive(vm->devices, bytes, len);
+	else
+		taken = !ending || vm_will_restart(vm) ? 0 : -1;	/* 0: input waits */
 	spin_unlock(&vm->input_lock);
 	return taken;
 }
@@ -103,88 +119,6 @@ void vm_report_unbuilt(struct vm *vm)
 static void vm_console_line(void *ctx, const char *line)
 {
 	log_info("%s", line);
-}
-
-/* The TDP MMU's remote flush: every vCPU drops its cached translations
- * before its next entry, and the CPUs that run one of them in the guest
- * right now are kicked out so that they do at once. */
-static void vm_flush_tlbs(void *ctx)
-{
-	struct vm *vm = ctx;
-
-	vm_stat_add(&vm->stats.flush_requests, 1);
-	for (unsigned i = 0; i < vm->nr_vcpus; i++)
-		__atomic_fetch_or(&vm->vcpus[i].requests, VCPU_REQ_TLB_FLUSH, __ATOMIC_SEQ_CST);
-	for (unsigned cpu = 0; cpu < cpu_count(); cpu++) {
-		if (cpu == cpu_id() || !cpumask_test(&vm->in_guest, cpu))
-			continue;
-		sched_kick_cpu(cpu);
-		vm_stat_add(&vm->stats.flush_ipis, 1);
-	}
-}
-
-static const struct tdp_flush_ops vm_flush_ops = { .flush_remote_tlbs = vm_flush_tlbs };
-
-static unsigned ram_order(uint64_t bytes)
-{
-	unsigned order = 0;
-
-	while ((4096ull << order) < bytes)
-		order++;
-	return order;
-}
-
-/* Guest RAM: one naturally aligned block from the page allocator, so that
- * 2 MiB (and 1 GiB) guest pages can map it. */
-static int vm_memory_create(struct vm *vm)
-{
-	uint64_t pa = pmm_alloc(ram_order(vm->ram_bytes));
-	struct tdp_mmu_config mmu_cfg = {
-		.ops = vendor->pte_ops,
-		.root_level = 4,
-		.max_leaf_level = vendor->tdp_max_leaf_level(),
-		.flush = &vm_flush_ops,
-		.flush_ctx = vm,
-	};
-	int err;
-
-	if (!pa) {
-		vm_stop(vm, NULL, "no %llu MiB block of host memory for guest RAM (%llu MiB free)",
-			(unsigned long long)(vm->ram_bytes >> 20),
-			(unsigned long long)(pmm_free_bytes() >> 20));
-		return -1;
-	}
-	vm->ram = phys_to_virt(pa);
-	memset(vm->ram, 0, vm->ram_bytes);
-	vm->slots_ready = memslots_init(&vm->slots, &vm->mmu) == 0;
-	vm->mmu_ready = vm->slots_ready && tdp_mmu_init(&vm->mmu, &mmu_cfg, &vm->slots);
-	if (!vm->mmu_ready) {
-		vm_stop(vm, NULL, "no memory for the VM's memslots and page tables");
-		return -1;
-	}
-	err = memslots_add_region(&vm->slots, vm->ram, vm->ram_bytes);
-	if (!err)
-		err = memslot_create(&vm->slots, 0, RAM_SLOT, 0, vm->ram_bytes >> PAGE_SHIFT,
-				     vm->ram, 0);
-	if (err) {
-		vm_stop(vm, NULL, "guest RAM slot: %s", memslot_strerror(err));
-		return -1;
-	}
-	return 0;
-}
-
-/* Undo vm_memory_create(), whatever part of it succeeded. */
-static void vm_memory_destroy(struct vm *vm)
-{
-	if (vm->mmu_ready)
-		tdp_mmu_destroy(&vm->mmu);
-	rcu_barrier();
-	if (vm->slots_ready)
-		memslots_destroy(&vm->slots);
-	vm->mmu_ready = vm->slots_ready = false;
-	if (vm->ram)
-		pmm_free(virt_to_phys(vm->ram), ram_order(vm->ram_bytes));
-	vm->ram = NULL;
 }
 
 /* Gather the VM's kernel and modules from the boot modules and load them. */
@@ -216,8 +150,7 @@ static int vm_load_kernel(struct vm *vm, const struct boot_module *boot_mods,
 		mods[i] = (struct guest_module){ (const void *)(uintptr_t)m->start,
 						 m->end - m->start, cfg->modules[i].string };
 	}
-	return guest_load(vm->ram, vm->ram_bytes, &kernel, entry, vm->stop_reason,
-			  sizeof(vm->stop_reason));
+	return guest_load(&vm->ram, &kernel, entry, vm->stop_reason, sizeof(vm->stop_reason));
 }
 
 /* Free the parts of `v` that vm_create() made. */
@@ -250,7 +183,8 @@ static void vm_free(struct vm *vm)
 
 /* Make vCPU `id` of `vm`: the boot vCPU in the state `entry` describes,
  * the others waiting for a start-up IPI, as on a PC. */
-static int vcpu_create(struct vm *vm, unsigned id, const struct guest_entry *entry)
+static int vcpu_create(struct vm *vm, unsigned id, const struct guest_entry *entry,
+		       int64_t tsc_offset)
 {
 	struct vcpu *v = &vm->vcpus[id];
 
@@ -259,12 +193,14 @@ static int vcpu_create(struct vm *vm, unsigned id, const struct guest_entry *ent
 		.id = id,
 		.rip = entry->rip,
 		.rflags = RFLAGS_FIXED,
+		.tsc_offset = tsc_offset,
 		.gprs = { .rax = entry->rax, .rbx = entry->rbx, .rsi = entry->rsi },
 		.state = id ? VCPU_HALTED : VCPU_RUNNABLE,
 		.wait_sipi = id != 0,
 	};
 	if (vcpu_owned_init(v) || vcpu_irq_init(v, vm->apic_bus))
 		return -1;
+	msr_vcpu_init(v);
 	/* A PC's firmware leaves the boot CPU's APIC in virtual-wire mode, so
 	 * an OS that keeps to the 8259 gets its interrupts through LINT0;
 	 * test kernels see the APIC as after reset. */
@@ -318,12 +254,22 @@ static int vm_platform_create(struct vm *vm)
 	return vm->devices ? 0 : -1;
 }
 
+static_assert(offsetof(struct vm, input_lock) == 0, "vm_create() clears what follows it");
+
 int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_module *mods)
 {
 	struct guest_entry entry;
 	unsigned made = 0;
+	int64_t tsc_offset;	/* the VM's TSC counts from 0 at its creation */
+	uint64_t pages_free = pmm_free_bytes(), heap_used = heap_used_bytes();
 
-	*vm = (struct vm){ .config = cfg, .name = cfg->name, .ram_bytes = cfg->mem };
+	spin_lock(&vm->input_lock);	/* console input may look at a restarting VM */
+	memset((char *)vm + sizeof(vm->input_lock), 0, sizeof(*vm) - sizeof(vm->input_lock));
+	vm->config = cfg;
+	vm->mods = mods;
+	vm->name = cfg->name;
+	vm->ram_bytes = cfg->mem;
+	spin_unlock(&vm->input_lock);
 	if (cfg->bad) {
 		vm_stop(vm, NULL, "bad configuration: %s", cfg->error);
 		return -1;
@@ -334,22 +280,30 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_modu
 	}
 	if (!vm_cpus_valid(vm) || vm_memory_create(vm) || vm_load_kernel(vm, mods, &entry))
 		goto fail;
+	if (guest_acpi_build(&vm->ram, cfg->vcpus)) {
+		vm_stop(vm, NULL, "no memory for its ACPI tables");
+		goto fail;
+	}
 	vm->vcpus = calloc(cfg->vcpus, sizeof(*vm->vcpus));
 	if (vm_platform_create(vm) || !vm->vcpus) {
 		vm_stop(vm, NULL, "no memory for its devices");
 		goto fail;
 	}
+	tsc_offset = -(int64_t)tsc_now();
 	for (; made < cfg->vcpus; made++) {
-		if (vcpu_create(vm, made, &entry)) {
+		if (vcpu_create(vm, made, &entry, tsc_offset)) {
 			vm_stop(vm, NULL, "no memory for vCPU %u", made);
 			made++;
 			goto fail;
 		}
 	}
 	vm->nr_vcpus = vm->vcpus_live = cfg->vcpus;
-	log_debug("vm %s: %llu MiB, %u vCPUs, %s kernel entered at %#llx", vm->name,
+	log_debug("vm %s: %llu MiB, %u vCPUs, %s kernel entered at %#llx; hypervisor memory: "
+		  "%llu KiB of heap, %llu KiB of pages besides guest RAM", vm->name,
 		  (unsigned long long)(vm->ram_bytes >> 20), vm->nr_vcpus,
-		  vm_kind_name(entry.kind), (unsigned long long)entry.rip);
+		  vm_kind_name(entry.kind), (unsigned long long)entry.rip,
+		  (unsigned long long)((heap_used_bytes() - heap_used) >> 10),
+		  (unsigned long long)((pages_free - pmm_free_bytes() - vm->ram_bytes) >> 10));
 	return 0;
 fail:
 	for (unsigned i = 0; i < made; i++)
@@ -362,6 +316,22 @@ void vcpu_teardown(struct vcpu *v)
 {
 	vcpu_free(v);
 	__atomic_store_n(&v->state, VCPU_DEAD, __ATOMIC_SEQ_CST);
+}
+
+bool vm_restart(struct vm *vm)
+{
+	bool focused = vm->console_focused;
+
+	if (!vm_will_restart(vm))
+		return false;
+	log_info("vm %s: restarting", vm->name);
+	if (vm_create(vm, vm->config, vm->mods)) {
+		vm_report_unbuilt(vm);
+		return false;
+	}
+	if (focused)
+		vm_console_focus(vm);
+	return true;
 }
 
 bool vm_vcpu_gone(struct vm *vm)

@@ -1,8 +1,10 @@
-/* A virtual machine: its guest RAM (one contiguous host block behind one
- * memslot), the TDP MMU that maps it, its devices and its vCPUs. */
+/* A virtual machine: its guest RAM (host blocks behind memslots,
+ * hv/vm_memory.c), the TDP MMU that maps it, its devices and its vCPUs. */
 #pragma once
 
 #include "hv/boot_module.h"
+#include "hv/dev/vdev.h"
+#include "hv/load/guest_load.h"
 #include "hv/vcpu.h"
 #include "hv/vm_config.h"
 #include "hv/vm_stats.h"
@@ -17,16 +19,30 @@ struct vapic_bus;
 struct vdev_set;
 struct vioapic;
 
+/* A block of host memory from the page allocator. */
+struct vm_ram_block {
+	uint64_t pa;
+	unsigned order;
+};
+
 struct vm {
+	/* The operator's input vs. the VM's end. First, because it outlives
+	 * the rest: vm_create() keeps it while console input may hold it. */
+	struct spinlock input_lock;
 	const struct vm_config *config;
+	const struct boot_module *mods;	/* where its kernel and modules are */
 	const char *name;
-	void *ram;
 	uint64_t ram_bytes;
+	struct guest_ram ram;		/* as the loaders see it */
+	struct vm_ram_block *blocks;	/* what backs it, largest first */
+	unsigned nr_blocks;
+	struct guest_ram_piece *pieces;	/* its layout, one memslot each */
+	unsigned nr_pieces;
 	struct memslots slots;
 	struct tdp_mmu mmu;
 	bool slots_ready, mmu_ready;	/* what to tear down */
 	struct vdev_set *devices;	/* NULL once freed (under input_lock) */
-	struct spinlock input_lock;	/* the operator's input vs. the VM's end */
+	bool console_focused;		/* vm_console_focus() was called */
 	struct vapic_bus *apic_bus;	/* the vCPUs' local APICs */
 	struct vioapic *ioapic;
 	unsigned nr_vcpus;		/* 0 when the VM could not be built */
@@ -36,7 +52,8 @@ struct vm {
 	struct vm_stats stats;
 	bool ending;			/* atomic: someone ended it; the first wins */
 	struct vcpu *ender;		/* that someone (NULL: vm_create) */
-	bool exited;			/* the guest ended itself (isa-debug-exit) */
+	bool exited;			/* the guest ended itself, as exit_how says */
+	enum vdev_end exit_how;
 	uint32_t exit_status;
 	char stop_reason[VM_STOP_REASON_MAX];	/* why the hypervisor stopped it */
 };
@@ -51,8 +68,9 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_modu
 void vm_console_focus(struct vm *vm);
 
 /* Give the VM's COM1 bytes the operator typed. Returns how many it took
- * (its FIFO may be full: the caller keeps the rest), or -1 once the VM
- * has ended. Call from any CPU, outside the VM's device accesses. */
+ * (its FIFO may be full, or a restart is under way: the caller keeps the
+ * rest), or -1 once the VM has ended for good. Call from any CPU, outside
+ * the VM's device accesses. */
 int vm_console_input(struct vm *vm, const uint8_t *bytes, unsigned len);
 
 /* Report a VM vm_create() refused ("vm NAME: stopped: ..."). */
@@ -63,8 +81,9 @@ void vm_report_unbuilt(struct vm *vm);
  * the one reported. Returns whether this call ended it (vm->ender is `by`). */
 bool vm_stop(struct vm *vm, struct vcpu *by, const char *fmt, ...) __printf(3, 4);
 
-/* The guest (vCPU `by`) asked to end with `status`; as vm_stop() otherwise. */
-bool vm_exit(struct vm *vm, struct vcpu *by, uint32_t status);
+/* The guest (vCPU `by`) asked to end its machine `how`, with `status`; as
+ * vm_stop() otherwise. */
+bool vm_exit(struct vm *vm, struct vcpu *by, enum vdev_end how, uint32_t status);
 
 /* On vCPU `v`, the vm->ender, on its CPU: report how the VM ended (with
  * v's registers for a stop) and ask every vCPU to stop. */
@@ -73,6 +92,12 @@ void vm_end(struct vm *vm, struct vcpu *v);
 /* One vCPU of `vm` is gone; returns true for the last one, after freeing
  * everything vm_create() allocated. */
 bool vm_vcpu_gone(struct vm *vm);
+
+/* After the last vCPU of `vm` is gone: a VM that reset itself and has
+ * on_reboot=restart is built anew from its configuration. Returns whether
+ * it was (its vCPUs then wait to be placed); a build that fails is
+ * reported as at boot. */
+bool vm_restart(struct vm *vm);
 
 /* Free `v`'s own parts (its control block, its owned state) on its CPU
  * and mark it dead; sched_vcpu_exit() follows. */

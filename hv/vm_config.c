@@ -65,6 +65,7 @@ static void add_kernel(struct vm_set *set, const struct vm_line *l)
 	vm->nr_cpus = l->nr_cpus;
 	memcpy(vm->cpus, l->cpus, sizeof(vm->cpus));
 	vm->kind = l->kind;
+	vm->restart_on_reboot = l->restart_on_reboot;
 	vm->kernel.string = l->tail;
 	if (l->bad)
 		vm_fail(vm, "%s", l->error);

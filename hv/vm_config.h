@@ -1,6 +1,7 @@
 /* Virtual machine configurations, read from the GRUB module2 lines:
  *
- *   module2 /boot/t.elf vm=NAME mem=32M [vcpus=1] [cpus=0,2-3] [kind=auto] -- guest args
+ *   module2 /boot/t.elf vm=NAME mem=32M [vcpus=1] [cpus=0,2-3] [kind=auto]
+ *           [on_reboot=end] -- guest args
  *   module2 /boot/m.bin vm=NAME role=module -- module string
  *   module2 /boot/rd.img vm=NAME role=initrd
  *
@@ -14,7 +15,7 @@
 
 #define VM_NAME_MAX	15		/* characters, from [a-z0-9_-] */
 #define VM_MEM_MIN	MiB(1)		/* smallest mem= accepted */
-#define VM_MEM_MAX	GiB(1)		/* largest mem= accepted */
+#define VM_MEM_MAX	GiB(1024)	/* largest mem= accepted; free memory decides */
 #define VM_MEM_ALIGN	MiB(2)		/* mem= is rounded up to this (NPT/EPT huge pages) */
 #define VM_VCPUS_MAX	64
 #define VM_MODULES_MAX	GUEST_MODULES_MAX	/* role=module lines per VM */
@@ -33,6 +34,7 @@ struct vm_config {
 	unsigned nr_cpus;		/* cpus=: 0 means spread over all CPUs */
 	uint16_t cpus[VM_VCPUS_MAX];	/* vCPU i runs on cpus[i % nr_cpus] */
 	enum vm_kind kind;
+	bool restart_on_reboot;		/* on_reboot=restart: a reset builds it anew */
 	struct vm_module_ref kernel;	/* kernel.string is the guest command line */
 	size_t module_count;
 	struct vm_module_ref modules[VM_MODULES_MAX];	/* in module2 line order */

@@ -14,12 +14,14 @@
 /* Longest key=value setting; longer ones are rejected, not cut. */
 #define SETTING_MAX 64
 
-enum vm_key { KEY_VM, KEY_MEM, KEY_VCPUS, KEY_CPUS, KEY_KIND, KEY_ROLE };
+enum vm_key { KEY_VM, KEY_MEM, KEY_VCPUS, KEY_CPUS, KEY_KIND, KEY_ROLE, KEY_ON_REBOOT };
 #define KEY_BIT(k)	(1u << (k))
 #define KERNEL_ONLY_KEYS (KEY_BIT(KEY_MEM) | KEY_BIT(KEY_VCPUS) | KEY_BIT(KEY_CPUS) | \
-			  KEY_BIT(KEY_KIND))
+			  KEY_BIT(KEY_KIND) | KEY_BIT(KEY_ON_REBOOT))
 
-static const char *const key_names[] = { "vm", "mem", "vcpus", "cpus", "kind", "role", NULL };
+static const char *const key_names[] = { "vm", "mem", "vcpus", "cpus", "kind", "role",
+					 "on_reboot", NULL };
+static const char *const on_reboot_names[] = { "end", "restart", NULL };
 static const char *const kind_names[] = { "auto", "multiboot", "multiboot2", "flat", "linux",
 					  NULL };
 static const char *const role_names[] = { "kernel", "module", "initrd", NULL };
@@ -80,10 +82,10 @@ static const char *parse_decimal(const char *s, uint64_t *value)
 	return end;
 }
 
-/* A whole decimal number with an optional K, M or G suffix (either case). */
+/* A whole decimal number with an optional K, M, G or T suffix (either case). */
 static bool parse_size(const char *s, uint64_t *out)
 {
-	const char *suffixes = "KMG";
+	const char *suffixes = "KMGT";
 	const char *unit;
 	unsigned shift = 0;
 	uint64_t value;
@@ -111,7 +113,8 @@ static void set_mem(struct vm_line *l, const char *value)
 	else if (bytes < VM_MEM_MIN)
 		line_fail(l, "mem=%.16s is below the minimum 1M", value);
 	else if (bytes > VM_MEM_MAX)
-		line_fail(l, "mem=%.16s is above the maximum 1G", value);
+		line_fail(l, "mem=%.16s is above the maximum %lluG", value,
+			  (unsigned long long)(VM_MEM_MAX >> 30));
 	else
 		l->mem = ALIGN_UP(bytes, VM_MEM_ALIGN);
 }
@@ -233,6 +236,11 @@ static void apply_setting(struct vm_line *l, char *setting, unsigned *seen)
 		if (choice >= 0)
 			l->role = choice;
 		break;
+	case KEY_ON_REBOOT:
+		choice = choose(l, setting, value, on_reboot_names, "end|restart");
+		if (choice >= 0)
+			l->restart_on_reboot = choice == 1;
+		break;
 	}
 }
 
@@ -244,7 +252,7 @@ static void check_line(struct vm_line *l, unsigned seen)
 	else if (l->role == VM_ROLE_KERNEL && !(seen & KEY_BIT(KEY_MEM)))
 		line_fail(l, "no mem= (e.g. mem=32M)");
 	else if (l->role != VM_ROLE_KERNEL && (seen & KERNEL_ONLY_KEYS))
-		line_fail(l, "mem=, vcpus=, cpus= and kind= belong on the kernel line");
+		line_fail(l, "mem=, vcpus=, cpus=, kind= and on_reboot= belong on the kernel line");
 }
 
 static const char *skip_spaces(const char *p)

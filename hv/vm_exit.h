@@ -24,6 +24,7 @@ enum vm_exit_reason {
 	EXIT_INIT,
 	EXIT_FAILED_ENTRY,	/* the CPU refused the guest state */
 	EXIT_UNHANDLED,		/* anything else: stops the VM */
+	EXIT_REASON_COUNT,
 };
 
 struct vm_exit {

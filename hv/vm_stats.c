@@ -1,4 +1,6 @@
 /* Reading and reporting the per-VM counters (hv/vm_stats.h). */
+#include <stdio.h>
+
 #include "hv/vm.h"
 #include "hv/vm_stats.h"
 #include "lib/bug.h"
@@ -37,17 +39,53 @@ uint64_t vm_counter_read(const struct vm *vm, enum vm_counter which)
 	return 0;
 }
 
+/* Names of the exit reasons in the VM-end debug line. */
+static const char *const exit_names[] = {
+	[EXIT_CPUID] = "cpuid", [EXIT_HLT] = "hlt", [EXIT_IO] = "io",
+	[EXIT_MSR_READ] = "rdmsr", [EXIT_MSR_WRITE] = "wrmsr", [EXIT_HYPERCALL] = "hypercall",
+	[EXIT_TDP_FAULT] = "tdp-fault", [EXIT_TRIPLE_FAULT] = "triple-fault",
+	[EXIT_EXCEPTION] = "exception", [EXIT_UNDEFINED_INSN] = "ud", [EXIT_INTERRUPT] = "interrupt",
+	[EXIT_XSETBV] = "xsetbv", [EXIT_CR8] = "cr8", [EXIT_IRQ_WINDOW] = "irq-window",
+	[EXIT_NMI_WINDOW] = "nmi-window", [EXIT_PAUSE] = "pause", [EXIT_INIT] = "init",
+	[EXIT_FAILED_ENTRY] = "failed-entry", [EXIT_UNHANDLED] = "unhandled",
+};
+static_assert(ARRAY_SIZE(exit_names) == EXIT_REASON_COUNT, "a name for every exit reason");
+
+/* "vm NAME: exits by reason: io=N ..." with the reasons that happened. */
+static void log_exit_reasons(const struct vm *vm)
+{
+	char line[EXIT_REASON_COUNT * 32];
+	size_t used = 0;
+
+	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
+		uint64_t n = 0;
+
+		for (unsigned i = 0; i < vm->nr_vcpus; i++)
+			n += READ_ONCE(vm->vcpus[i].exits_by_reason[r]);
+		if (n)
+			used += snprintf(line + used, sizeof(line) - used, " %s=%llu", exit_names[r],
+					 (unsigned long long)n);
+	}
+	log_debug("vm %s: exits by reason:%s", vm->name, used ? line : " none");
+}
+
 void vm_stats_log(const struct vm *vm)
 {
 	uint64_t switches = vm_counter_read(vm, VM_COUNTER_SWITCHES);
 	uint64_t cycles = vm_counter_read(vm, VM_COUNTER_SWITCH_CYCLES);
 
 	log_debug("vm %s: %llu exits; %llu vCPU switches in, %llu cycles each; "
-		  "TLB flushes: %llu requested, %llu IPIs, %llu done; %llu faults",
+		  "TLB flushes: %llu requested, %llu IPIs, %llu done; %llu faults; "
+		  "pages mapped: %llu 4K, %llu 2M, %llu 1G; memory core: %llu KiB",
 		  vm->name, (unsigned long long)vm_exits(vm), (unsigned long long)switches,
 		  (unsigned long long)(switches ? cycles / switches : 0),
 		  (unsigned long long)vm_counter_read(vm, VM_COUNTER_FLUSH_REQUESTS),
 		  (unsigned long long)vm_counter_read(vm, VM_COUNTER_FLUSH_IPIS),
 		  (unsigned long long)vm_counter_read(vm, VM_COUNTER_FLUSHES_DONE),
-		  (unsigned long long)vm->mmu.stats.faults);
+		  (unsigned long long)vm->mmu.stats.faults,
+		  (unsigned long long)vm->mmu.stats.pages_mapped[1],
+		  (unsigned long long)vm->mmu.stats.pages_mapped[2],
+		  (unsigned long long)vm->mmu.stats.pages_mapped[3],
+		  (unsigned long long)(mm_stats_metadata_bytes(&vm->mmu.stats) >> 10));
+	log_exit_reasons(vm);
 }

@@ -105,6 +105,22 @@ void memslots_destroy(struct memslots *ms)
 		set_free(set);
 		ms->active[as] = NULL;
 	}
+	free(ms->regions);
+	ms->regions = NULL;
+	ms->nr_regions = ms->region_capacity = 0;
+}
+
+/* Double the room for regions (at least 8). Lock held. */
+static int regions_grow(struct memslots *ms)
+{
+	unsigned capacity = ms->region_capacity ? 2 * ms->region_capacity : 8;
+	struct host_region *regions = realloc(ms->regions, capacity * sizeof(*regions));
+
+	if (!regions)
+		return MEMSLOT_E_NOMEM;
+	ms->regions = regions;
+	ms->region_capacity = capacity;
+	return MEMSLOT_OK;
 }
 
 int memslots_add_region(struct memslots *ms, void *host, uint64_t bytes)
@@ -125,8 +141,8 @@ int memslots_add_region(struct memslots *ms, void *host, uint64_t bytes)
 		if (base - r->base < r->bytes || r->base - base < bytes)
 			err = MEMSLOT_E_OVERLAP;
 	}
-	if (!err && ms->nr_regions == MEMSLOT_MAX_REGIONS)
-		err = MEMSLOT_E_REGIONS;
+	if (!err && ms->nr_regions == ms->region_capacity)
+		err = regions_grow(ms);
 	if (!err)
 		ms->regions[ms->nr_regions++] = (struct host_region){ base, bytes };
 	spin_unlock(&ms->lock);
@@ -455,7 +471,6 @@ const char *memslot_strerror(int err)
 	case MEMSLOT_E_BACKING: return "host memory not inside one of the VM's regions";
 	case MEMSLOT_E_FLAGS: return "unknown flag, or read-only changed";
 	case MEMSLOT_E_NOMEM: return "out of memory";
-	case MEMSLOT_E_REGIONS: return "too many host regions";
 	case MEMSLOT_E_NOLOG: return "slot is not dirty logging";
 	default: return "unknown memslot error";
 	}

@@ -15,7 +15,6 @@
 
 #define MEMSLOT_MAX_SLOTS	32767	/* ids 0 .. 32766 */
 #define MEMSLOT_NR_AS		1	/* address spaces; SMM would make it 2 */
-#define MEMSLOT_MAX_REGIONS	16	/* host regions a VM may own */
 
 enum memslot_flags {
 	MEMSLOT_READONLY = 1u << 0,	/* guest writes exit to the emulator */
@@ -35,7 +34,6 @@ enum memslot_error {
 	MEMSLOT_E_BACKING = -8,		/* host memory not inside one VM region */
 	MEMSLOT_E_FLAGS = -9,		/* unknown flag, or read-only changed */
 	MEMSLOT_E_NOMEM = -10,
-	MEMSLOT_E_REGIONS = -11,	/* too many host regions */
 	MEMSLOT_E_NOLOG = -12,		/* dirty log asked of a slot not logging */
 };
 
@@ -74,8 +72,8 @@ struct memslots {
 	struct memslot_set *active[MEMSLOT_NR_AS];	/* RCU-published */
 	struct spinlock lock;		/* serializes updates and rmap allocation */
 	bool have_rmaps;		/* see mm/rmap.h: release/acquire */
-	unsigned nr_regions;
-	struct host_region regions[MEMSLOT_MAX_REGIONS];
+	unsigned nr_regions, region_capacity;
+	struct host_region *regions;	/* grown as regions are added; under lock */
 	struct tdp_mmu *mmu;		/* zapped on updates; holds the stats */
 };
 
@@ -87,7 +85,7 @@ int memslots_init(struct memslots *ms, struct tdp_mmu *mmu);
 void memslots_destroy(struct memslots *ms);
 
 /* Record host memory allocated for this VM; slots may only be backed by
- * such regions. */
+ * such regions. As many as memory for the list allows. */
 int memslots_add_region(struct memslots *ms, void *host, uint64_t bytes);
 
 /* Add slot `id` mapping `npages` guest frames from `base_gfn` to `host`. */

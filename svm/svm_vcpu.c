@@ -182,6 +182,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	vmcb->control.tlb_control = sv->flush_pending ? SVM_TLB_CONTROL_FLUSH_ALL
 						      : SVM_TLB_CONTROL_NONE;
 	sv->flush_pending = false;
+	vmcb->control.tsc_offset = (uint64_t)v->tsc_offset;
 	vmcb->save.rip = v->rip;
 	vmcb->save.rflags = v->rflags;
 	vmcb->save.rax = v->gprs.rax;

@@ -10,6 +10,10 @@
 #     latency, the cost of switching a CPU to another vCPU (owned state with
 #     XSAVE/XRSTOR), exits per second of an idle 4-vCPU guest, and remote TLB
 #     flushes requested/done/IPIs while a 4-vCPU guest has memory unmapped.
+#   - Linux: the guest's uptime when its /init gives the shell (2 vCPUs),
+#     under the hypervisor and booted bare by GRUB's linux/initrd on the same
+#     emulator, their ratio, the VM's exits by reason and its hypervisor
+#     memory (QEMU TCG and Bochs skylake).
 # Each platform is QEMU TCG (SVM), Bochs ryzen (SVM) and Bochs skylake (VMX).
 # BENCH_ITERS sets the exit loop's iterations (100000), BENCH_REMAPS the
 # unmaps of the remap figure (200).
@@ -74,11 +78,11 @@ report_smp() {
 
 # Run Bochs (model $1) on ISO $2 writing serial to $3 until a line matches
 # $4 (bare guests cannot power Bochs off), at most $5 seconds, with $6 CPUs
-# (1).
+# (1) and $7 MiB (256).
 bochs_until() {
-	local model=$1 iso=$2 serial=$3 pattern=$4 limit=$5 cpus=${6:-1} pid
+	local model=$1 iso=$2 serial=$3 pattern=$4 limit=$5 cpus=${6:-1} megs=${7:-256} pid
 	rm -f "$serial"
-	tools/bochs.sh "$iso" "$serial" "$model" "$cpus" 256 >"$serial.out" 2>&1 &
+	tools/bochs.sh "$iso" "$serial" "$model" "$cpus" "$megs" >"$serial.out" 2>&1 &
 	pid=$!
 	for ((t = 0; t < limit * 2; t++)); do
 		grep -a -q -E "$pattern" "$serial" 2>/dev/null && break
@@ -102,6 +106,37 @@ report() {
 		"$(ratio "$hv_work" "$bare")"
 }
 
+# The Linux guest under the hypervisor ($1) and bare under GRUB ($2).
+linux_isos() {
+	local bare=$out/linux-bare
+	tools/mkiso.sh "$1" build/hv.elf "console=com1 idle=poweroff loglevel=debug input=linux" \
+		build/linux/vmlinuz "vm=linux mem=256M vcpus=2 -- console=ttyS0 hv-linux.poweroff" \
+		build/linux/initrd.gz "vm=linux role=initrd"
+	rm -rf "$bare" && mkdir -p "$bare/boot/grub"
+	cp build/linux/vmlinuz build/linux/initrd.gz "$bare/boot/"
+	cat >"$bare/boot/grub/grub.cfg" <<-'CFG'
+		set timeout=0
+		serial --unit=0 --speed=115200
+		terminal_output serial
+		menuentry linux { linux /boot/vmlinuz console=ttyS0 hv-linux.poweroff; initrd /boot/initrd.gz }
+	CFG
+	grub-mkrescue --directory=/usr/lib/grub/i386-pc -o "$2" "$bare" >/dev/null 2>&1
+}
+
+# Print the Linux figures of one platform from its hv and bare serial logs.
+report_linux() {
+	local name=$1 hv=$2 bare=$3 up_hv up_bare
+	up_hv=$(sed -e 's/\r//g' "$hv" | grep -a -m1 -o -E 'CPUs, up [0-9.]+' | grep -o -E '[0-9.]+$' || true)
+	up_bare=$(sed -e 's/\r//g' "$bare" | grep -a -m1 -o -E 'CPUs, up [0-9.]+' | grep -o -E '[0-9.]+$' || true)
+	printf '%-10s linux boot to the shell: hv=%s s bare=%s s ratio=%s\n' "$name" "${up_hv:-?}" \
+		"${up_bare:-?}" "$(awk -v a="${up_hv:-0}" -v b="${up_bare:-0}" \
+			'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "?" }')"
+	printf '%-10s linux %s\n' "$name" \
+		"$(sed -e 's/\r//g' "$hv" | grep -a -m1 -o -E 'exits by reason:.*' || echo '?')"
+	printf '%-10s linux %s\n' "$name" \
+		"$(sed -e 's/\r//g' "$hv" | grep -a -m1 -o -E 'hypervisor memory: .*' || echo '?')"
+}
+
 if [[ -x build/bench-mm ]]; then
 	echo "== memory core (host)"
 	build/bench-mm
@@ -117,6 +152,11 @@ smp_isos "$out/time.iso" "$out/smp.iso"
 timeout 300 tools/qemu.sh "$out/time.iso" -smp 2 -m 256 </dev/null >"$out/qemu-svm-time.log" || true
 timeout 300 tools/qemu.sh "$out/smp.iso" -smp 2 -m 256 </dev/null >"$out/qemu-svm-smp.log" || true
 report_smp qemu-svm "$out/qemu-svm-time.log" "$out/qemu-svm-smp.log"
+linux_isos "$out/linux.iso" "$out/linux-bare.iso"
+timeout 300 tools/qemu.sh "$out/linux.iso" -smp 2 -m 1024 </dev/null >"$out/qemu-svm-linux.log" || true
+QEMU_CPU=qemu64 timeout 300 tools/qemu.sh "$out/linux-bare.iso" -smp 2 -m 256 </dev/null \
+	>"$out/qemu-bare-linux.log" || true
+report_linux qemu-svm "$out/qemu-svm-linux.log" "$out/qemu-bare-linux.log"
 
 tools/mkiso.sh "$out/bare-exitloop.iso" build/guests/exitloop-mb2.elf "iters=$iters"
 tools/mkiso.sh "$out/bare-workload.iso" build/guests/workload-mb2.elf ""
@@ -131,3 +171,8 @@ for platform in bochs-svm:ryzen bochs-vmx:corei7_skylake_x; do
 	bochs_until "$model" "$out/smp.iso" "$out/$name-smp.log" 'hv: poweroff' 900 2
 	report_smp "$name" "$out/$name-time.log" "$out/$name-smp.log"
 done
+echo "== Bochs corei7_skylake_x, Linux"
+bochs_until corei7_skylake_x "$out/linux.iso" "$out/bochs-vmx-linux.log" 'hv: poweroff' 900 2 512
+bochs_until corei7_skylake_x "$out/linux-bare.iso" "$out/bochs-bare-linux.log" 'reboot: Power down' \
+	900 2 256
+report_linux bochs-vmx "$out/bochs-vmx-linux.log" "$out/bochs-bare-linux.log"

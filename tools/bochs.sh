@@ -5,6 +5,8 @@
 # Defaults: corei7_skylake_x (VMX+EPT), 1 CPU, 256 MiB. Bochs always exits with
 # status 1: judge a run by its serial output. Runs may go in parallel: each
 # display takes the next free VNC port from 5900 and never waits for a client.
+# BOCHS_COM1_SOCKET=HOST:PORT puts COM1 on a TCP socket Bochs listens on
+# instead (SERIAL_OUT then only names the config and log files).
 set -euo pipefail
 
 usage() {
@@ -21,6 +23,8 @@ model=${3:-corei7_skylake_x} count=${4:-1} megs=${5:-256}
 # bochsrc splits values on commas and spaces.
 [[ $iso$serial != *[,\ ]* ]] || { echo "$0: paths must not hold commas or spaces" >&2; exit 2; }
 
+com1="mode=file, dev=$serial"
+[[ -z ${BOCHS_COM1_SOCKET:-} ]] || com1="mode=socket-server, dev=$BOCHS_COM1_SOCKET"
 # The bochsrc stays beside the serial output, to rerun a boot by hand.
 base=${serial%.log}
 cat >"$base.bochsrc" <<RC
@@ -31,7 +35,7 @@ display_library: rfb, options="timeout=0"
 cpu: model=$model, count=$count, ips=4000000, reset_on_triple_fault=0, ignore_bad_msrs=0
 ata0-master: type=cdrom, path=$iso, status=inserted
 boot: cdrom
-com1: enabled=1, mode=file, dev=$serial
+com1: enabled=1, $com1
 log: $base.bochs.log
 panic: action=fatal
 error: action=report

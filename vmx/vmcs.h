@@ -33,6 +33,7 @@
 #define VMCS_MSR_BITMAP			0x2004
 #define VMCS_EXIT_MSR_STORE_ADDR	0x2006
 #define VMCS_ENTRY_MSR_LOAD_ADDR	0x200a
+#define VMCS_TSC_OFFSET			0x2010
 #define VMCS_EPT_POINTER		0x201a
 #define VMCS_GUEST_PHYS_ADDR		0x2400
 #define VMCS_LINK_POINTER		0x2800
@@ -148,6 +149,7 @@ static_assert(VMCS_GUEST_SEL(VMCS_TR) == 0x080e && VMCS_GUEST_LIMIT(VMCS_TR) == 
 
 /* Primary processor-based controls */
 #define PROC_INTR_WINDOW_EXITING	(1u << 2)
+#define PROC_USE_TSC_OFFSETTING		(1u << 3)
 #define PROC_HLT_EXITING		(1u << 7)
 #define PROC_CR8_LOAD_EXITING		(1u << 19)
 #define PROC_CR8_STORE_EXITING		(1u << 20)

@@ -372,6 +372,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 			      (unsigned long long)vmx_caps.invept_type);
 		vx->flush_pending = false;
 	}
+	vmx_write(VMCS_TSC_OFFSET, (uint64_t)v->tsc_offset);
 	do
 		vmx_enter(v, exit);
 	while (vmx_handle_internally(v, exit));

@@ -67,6 +67,13 @@ static inline uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/* RDTSC after every earlier instruction has completed (LFENCE first). */
+static inline uint64_t rdtsc_ordered(void)
+{
+	__asm__ volatile("lfence" ::: "memory");
+	return rdtsc();
+}
+
 /* Control registers are unsigned long: 64 bits here, 32 in the i386 guests
  * (guests/) that share this header. */
 #define DEFINE_CR_ACCESSORS(n)                                              \

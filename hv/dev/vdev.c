@@ -28,8 +28,9 @@ struct vdev_set {
 	char name[VDEV_NAME_MAX + 1];
 	vdev_console_fn console;
 	void *console_ctx;
-	bool exit_requested;
-	uint32_t exit_status;
+	bool end_requested;
+	enum vdev_end end_how;
+	uint32_t end_status;
 	unsigned device_count;
 	struct vdev_slot devices[VDEV_MAX_DEVICES];
 	/* Ports whose unclaimed access was logged already (one bit each), so
@@ -47,6 +48,9 @@ static int (*const standard_devices[])(struct vdev_set *, const struct vdev_conf
 	vdev_pit_attach,
 	vdev_rtc_attach,
 	vdev_pmtimer_attach,
+	vdev_pm1_attach,
+	vdev_pci_host_attach,
+	vdev_i8042_attach,
 };
 
 /* A VM name must fit and print cleanly inside "[NAME] " prefixes. */
@@ -187,11 +191,12 @@ void vdev_console_line(struct vdev_set *set, const char *text, unsigned len)
 	set->console(set->console_ctx, line);
 }
 
-enum vdev_result vdev_request_exit(struct vdev_set *set, uint32_t status)
+enum vdev_result vdev_request_end(struct vdev_set *set, enum vdev_end how, uint32_t status)
 {
-	if (!set->exit_requested) {
-		set->exit_requested = true;
-		set->exit_status = status;
+	if (!set->end_requested) {
+		set->end_requested = true;
+		set->end_how = how;
+		set->end_status = status;
 	}
 	return VDEV_EXIT;
 }
@@ -206,8 +211,6 @@ void vdev_unlock(struct vdev_set *set)
 	spin_unlock(&set->lock);
 }
 
-/* ISA IRQ 0 (the PIT) reaches the IOAPIC on GSI 2, as the ACPI tables'
- * interrupt source override says; IRQ 2 is the PIC's cascade. */
 void vdev_timer_retire(struct vdev_set *set, bool *dying, struct timer *timer)
 {
 	vdev_lock(set);
@@ -216,6 +219,8 @@ void vdev_timer_retire(struct vdev_set *set, bool *dying, struct timer *timer)
 	timer_cancel_sync(timer);
 }
 
+/* ISA IRQ 0 (the PIT) reaches the IOAPIC on GSI 2, as the ACPI tables'
+ * interrupt source override says; IRQ 2 is the PIC's cascade. */
 void vdev_irq(struct vdev_set *set, unsigned irq, bool level)
 {
 	vdev_pic_set_irq(set, irq, level);
@@ -277,14 +282,16 @@ void vdev_set_flush(struct vdev_set *set)
 	spin_unlock(&set->lock);
 }
 
-bool vdev_set_exit_status(struct vdev_set *set, uint32_t *status)
+bool vdev_set_end(struct vdev_set *set, enum vdev_end *how, uint32_t *status)
 {
 	bool requested;
 
 	spin_lock(&set->lock);
-	requested = set->exit_requested;
-	if (requested)
-		*status = set->exit_status;
+	requested = set->end_requested;
+	if (requested) {
+		*how = set->end_how;
+		*status = set->end_status;
+	}
 	spin_unlock(&set->lock);
 	return requested;
 }

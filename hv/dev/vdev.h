@@ -39,7 +39,7 @@ struct vdev_config {
 
 enum vdev_result {
 	VDEV_OK,		/* handled (unclaimed ports included); resume the guest */
-	VDEV_EXIT,		/* the guest asked to end the VM: see vdev_set_exit_status() */
+	VDEV_EXIT,		/* the guest asked to end the VM: see vdev_set_end() */
 	VDEV_BAD_ACCESS,	/* size not 1, 2 or 4, or no value: a caller bug; nothing done */
 };
 
@@ -64,9 +64,16 @@ enum vdev_result vdev_io(struct vdev_set *set, uint16_t port, unsigned size, boo
 /* Hand any partial console line to the sink (call when the VM stops). */
 void vdev_set_flush(struct vdev_set *set);
 
-/* Whether the guest asked to end the VM; if so, *status holds the value it
- * wrote to isa-debug-exit (the first one, if several vCPUs wrote). */
-bool vdev_set_exit_status(struct vdev_set *set, uint32_t *status);
+/* How a guest can end its machine. */
+enum vdev_end {
+	VDEV_END_EXIT,		/* isa-debug-exit, with the value written as status */
+	VDEV_END_POWEROFF,	/* ACPI soft-off (SLP_TYP S5 with SLP_EN) */
+	VDEV_END_RESET,		/* port 0xcf9, the i8042's pulse, the ACPI reset register */
+};
+
+/* Whether the guest asked to end the VM; if so, *how and *status say how
+ * (the first request wins if several vCPUs asked). */
+bool vdev_set_end(struct vdev_set *set, enum vdev_end *how, uint32_t *status);
 
 /* The operator types into this VM: a line the guest leaves unfinished (a
  * prompt) is shown after a pause instead of waiting for its newline. */

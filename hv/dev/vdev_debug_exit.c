@@ -12,7 +12,7 @@ static enum vdev_result debug_exit_io(struct vdev_set *set, void *state, uint16_
 				      unsigned size, bool is_write, uint32_t *value)
 {
 	if (is_write)
-		return vdev_request_exit(set, *value);
+		return vdev_request_end(set, VDEV_END_EXIT, *value);
 	*value = vdev_all_ones(size);
 	log_debug("vdev: vm %s: read of write-only isa-debug-exit port %#x",
 		  vdev_set_name(set), DEBUG_EXIT_BASE + offset);

@@ -7,7 +7,7 @@
 struct timer;
 
 /* Most devices one set holds. */
-#define VDEV_MAX_DEVICES	16
+#define VDEV_MAX_DEVICES	24
 
 struct vdev_ops {
 	/* Handle an access lying wholly inside the device's ports, `offset`
@@ -54,9 +54,9 @@ void vdev_pic_set_irq(struct vdev_set *set, unsigned irq, bool level);
 /* Give the VM's console sink `len` bytes of `text` as one prefixed line. */
 void vdev_console_line(struct vdev_set *set, const char *text, unsigned len);
 
-/* Record that the guest asked to end the VM with `status` (the first
- * request wins). Returns VDEV_EXIT for the device to pass on. */
-enum vdev_result vdev_request_exit(struct vdev_set *set, uint32_t status);
+/* Record that the guest asked to end the VM `how`, with `status` (the
+ * first request wins). Returns VDEV_EXIT for the device to pass on. */
+enum vdev_result vdev_request_end(struct vdev_set *set, enum vdev_end how, uint32_t status);
 
 /* The VM's name, for log messages. */
 const char *vdev_set_name(const struct vdev_set *set);
@@ -77,3 +77,6 @@ int vdev_pic_attach(struct vdev_set *set, const struct vdev_config *config);
 int vdev_pit_attach(struct vdev_set *set, const struct vdev_config *config);
 int vdev_rtc_attach(struct vdev_set *set, const struct vdev_config *config);
 int vdev_pmtimer_attach(struct vdev_set *set, const struct vdev_config *config);
+int vdev_pm1_attach(struct vdev_set *set, const struct vdev_config *config);
+int vdev_pci_host_attach(struct vdev_set *set, const struct vdev_config *config);
+int vdev_i8042_attach(struct vdev_set *set, const struct vdev_config *config);

@@ -3,8 +3,9 @@
  * the port the VM's FADT names. Derived from the TSC since the VM started. */
 #include "drivers/tsc.h"
 #include "hv/dev/vdev_device.h"
+#include "x86/acpi.h"
+#include "x86/pc.h"
 
-#define PM_TIMER_PORT	0x608
 #define PM_TIMER_HZ	3579545ull
 #define PM_TIMER_MASK	0xffffffu
 
@@ -32,7 +33,7 @@ int vdev_pmtimer_attach(struct vdev_set *set, const struct vdev_config *config)
 {
 	struct pmtimer_state *pm;
 	void *state;
-	int err = vdev_register(set, PM_TIMER_PORT, 4, &pmtimer_ops, sizeof(*pm), &state);
+	int err = vdev_register(set, PC_PM_TMR_PORT, ACPI_PM_TMR_LEN, &pmtimer_ops, sizeof(*pm), &state);
 
 	if (!err) {
 		pm = state;

@@ -10,9 +10,8 @@
 #include "cpu/timer.h"
 #include "drivers/tsc.h"
 #include "hv/dev/vdev_device.h"
+#include "x86/pc.h"
 
-#define COM1_BASE	0x3f8
-#define COM1_IRQ	4
 #define UART_PORTS	8
 #define RX_FIFO_SIZE	16
 #define PARTIAL_LINE_MS	50	/* a prompt shows this long after its last byte */
@@ -137,7 +136,7 @@ static uint8_t uart_iir(const struct uart_state *uart)
 /* IRQ 4 follows the pending interrupt, through the OUT2 gate. */
 static void uart_update_irq(struct vdev_set *set, const struct uart_state *uart)
 {
-	vdev_irq(set, COM1_IRQ, uart_iir(uart) != IIR_NO_INT && (uart->mcr & MCR_OUT2));
+	vdev_irq(set, PC_COM1_IRQ, uart_iir(uart) != IIR_NO_INT && (uart->mcr & MCR_OUT2));
 }
 
 static uint8_t uart_rx_pop(struct uart_state *uart)
@@ -267,7 +266,7 @@ static const struct vdev_ops uart_ops = {
 
 void vdev_uart_show_prompts(struct vdev_set *set)
 {
-	struct uart_state *uart = vdev_state_at(set, COM1_BASE, &uart_ops);
+	struct uart_state *uart = vdev_state_at(set, PC_COM1_PORT, &uart_ops);
 
 	if (!uart)
 		return;
@@ -278,7 +277,7 @@ void vdev_uart_show_prompts(struct vdev_set *set)
 
 unsigned vdev_uart_receive(struct vdev_set *set, const uint8_t *bytes, unsigned len)
 {
-	struct uart_state *uart = vdev_state_at(set, COM1_BASE, &uart_ops);
+	struct uart_state *uart = vdev_state_at(set, PC_COM1_PORT, &uart_ops);
 	unsigned taken = 0;
 
 	if (!uart)
@@ -303,7 +302,7 @@ int vdev_uart_attach(struct vdev_set *set, const struct vdev_config *config)
 {
 	struct uart_state *uart;
 	void *state;
-	int err = vdev_register(set, COM1_BASE, UART_PORTS, &uart_ops, sizeof(struct uart_state),
+	int err = vdev_register(set, PC_COM1_PORT, UART_PORTS, &uart_ops, sizeof(struct uart_state),
 				&state);
 
 	if (err)

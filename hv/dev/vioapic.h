@@ -9,8 +9,9 @@
 #pragma once
 
 #include "lib/compiler.h"
+#include "x86/pc.h"
 
-#define VIOAPIC_BASE	0xfec00000ull
+#define VIOAPIC_BASE	PC_IOAPIC_BASE
 #define VIOAPIC_SIZE	0x1000
 #define VIOAPIC_PINS	24
 

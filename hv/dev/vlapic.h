@@ -14,8 +14,9 @@
 
 #include "cpu/timer.h"
 #include "lib/compiler.h"
+#include "x86/pc.h"
 
-#define VLAPIC_DEFAULT_BASE	0xfee00000ull
+#define VLAPIC_DEFAULT_BASE	PC_LAPIC_BASE
 #define VLAPIC_MMIO_SIZE	0x1000
 /* The APIC timer's input clock, as leaf 0x40000010 tells guests. */
 #define VLAPIC_BUS_KHZ		1000000ull
@@ -91,6 +92,10 @@ const uint32_t *vlapic_regs(const struct vlapic *l);
 
 /* IA32_APIC_BASE: read; write with the SDM's mode-transition rules
  * (false: the write raises #GP and changes nothing). */
+/* The guest's TSC moved: guest TSC = host TSC + `tsc_offset` from now
+ * on. An armed TSC deadline keeps its guest TSC value. */
+void vlapic_set_tsc_offset(struct vlapic *l, int64_t tsc_offset);
+
 uint64_t vlapic_base(const struct vlapic *l);
 bool vlapic_base_write(struct vlapic *l, uint64_t value);
 

@@ -87,6 +87,13 @@ void vlapic_timer_set_deadline(struct vlapic *l, uint64_t guest_tsc)
 	timer_arm(&l->timer, l->timer_deadline);
 }
 
+void vlapic_set_tsc_offset(struct vlapic *l, int64_t tsc_offset)
+{
+	l->tsc_offset = tsc_offset;
+	if (timer_mode(l) == APIC_TIMER_DEADLINE && l->tsc_deadline)
+		vlapic_timer_set_deadline(l, l->tsc_deadline);	/* same guest TSC, new host time */
+}
+
 /* The host timer fired: raise the LVT timer vector (unless masked) and
  * re-arm a periodic timer one period after the last expiry (or after now,
  * if it fell behind). A callback for a timer stopped meanwhile does

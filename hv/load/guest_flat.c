@@ -14,7 +14,7 @@ int guest_load_flat(const struct guest_ctx *ctx, const struct guest_kernel *kern
 				  ctx->image_size);
 	if (kernel->module_count || (kernel->cmdline && kernel->cmdline[0]))
 		return guest_fail(ctx, "a flat binary takes no modules or command line");
-	memcpy(ctx->ram + base, ctx->image, ctx->image_size);
+	guest_ram_write(ctx->ram, base, ctx->image, ctx->image_size);
 	*entry = (struct guest_entry){
 		.mode = GUEST_REAL_MODE,
 		.kind = VM_KIND_FLAT,

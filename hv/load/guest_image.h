@@ -13,8 +13,8 @@
 
 /* One load request: guest RAM and image bytes, with their bounds. */
 struct guest_ctx {
-	uint8_t *ram;
-	uint64_t ram_size;
+	const struct guest_ram *ram;
+	uint64_t ram_size;		/* RAM below the hole: [0, ram_size) */
 	const uint8_t *image;
 	size_t image_size;
 	char *err;
@@ -23,6 +23,10 @@ struct guest_ctx {
 
 /* Write "guest_load: <reason>" into ctx's error buffer. */
 __printf(2, 3) void guest_report(const struct guest_ctx *ctx, const char *fmt, ...);
+
+/* Whether `ram`'s pieces cover exactly its RAM, in order, none across the
+ * PCI hole. */
+bool guest_ram_layout_valid(const struct guest_ram *ram);
 
 /* Report and evaluate to -1 (a macro so the compiler sees the -1). */
 #define guest_fail(ctx, ...)	(guest_report((ctx), __VA_ARGS__), -1)
@@ -83,10 +87,11 @@ void guest_segments_copy(const struct guest_ctx *ctx, const struct guest_image *
 uint64_t guest_segments_end(const struct guest_image *img);
 
 /* The memory map every guest is given (types are MB2_MEMORY_*, which
- * multiboot1 shares). */
+ * multiboot1 shares): RAM below 640 KiB, the reserved hole to 1 MiB, RAM to
+ * the PCI hole or the end, and any RAM from 4 GiB. */
 #define GUEST_LOW_RAM_END	0xA0000		/* 640 KiB */
 #define GUEST_HIGH_RAM_START	0x100000	/* 1 MiB */
-#define GUEST_MEMMAP_ENTRIES	3
+#define GUEST_MEMMAP_MAX	4
 
 struct guest_region {
 	uint64_t base;
@@ -94,7 +99,8 @@ struct guest_region {
 	uint32_t type;
 };
 
-void guest_memory_map(uint64_t ram_size, struct guest_region map[GUEST_MEMMAP_ENTRIES]);
+/* Fill `map` for `ram_size` bytes of RAM; returns the number of entries. */
+size_t guest_memory_map(uint64_t ram_size, struct guest_region map[GUEST_MEMMAP_MAX]);
 
 /* The reserved range [start, end) overlaps, as text, or NULL if it only
  * covers RAM a kernel may be loaded into. */
@@ -116,26 +122,34 @@ struct guest_boot_info {
 
 #define GUEST_LOADER_NAME	"hv"
 
-/* Build the multiboot1 (resp. multiboot2) boot information for `bi` at
- * guest-physical `gpa`, or with ram == NULL only measure it. Returns its
- * size in bytes. */
-size_t guest_mb1_info(uint8_t *ram, uint64_t gpa, const struct guest_boot_info *bi);
-size_t guest_mb2_info(uint8_t *ram, uint64_t gpa, const struct guest_boot_info *bi);
+/* Build the multiboot1 (resp. multiboot2) boot information for `bi`, as
+ * it will lie at guest-physical `gpa`, into `buf`, or with buf == NULL only
+ * measure it. Returns its size in bytes. */
+size_t guest_mb1_info(uint8_t *buf, uint64_t gpa, const struct guest_boot_info *bi);
+size_t guest_mb2_info(uint8_t *buf, uint64_t gpa, const struct guest_boot_info *bi);
 
-/* Sequential writer for the info builders: with ram == NULL it only
- * advances, so one routine both measures and writes a block. */
+/* Sequential writer for the builders of boot information and tables: into
+ * a host buffer that will be copied to guest-physical `base`; with
+ * buf == NULL it only advances, so one routine both measures and writes. */
 struct guest_cursor {
-	uint8_t *ram;
+	uint8_t *buf;
+	uint64_t base;		/* guest-physical address of buf[0] */
 	uint64_t pos;		/* guest-physical */
 };
+
+/* The buffer byte that will land at guest-physical `gpa`. */
+static inline uint8_t *guest_cursor_at(const struct guest_cursor *c, uint64_t gpa)
+{
+	return c->buf + (gpa - c->base);
+}
 
 /* Put len bytes at the cursor; returns their guest-physical address. */
 static inline uint64_t guest_put(struct guest_cursor *c, const void *data, size_t len)
 {
 	uint64_t at = c->pos;
 
-	if (c->ram)
-		memcpy(c->ram + at, data, len);
+	if (c->buf)
+		memcpy(guest_cursor_at(c, at), data, len);
 	c->pos += len;
 	return at;
 }
@@ -145,10 +159,19 @@ static inline void guest_pad(struct guest_cursor *c, uint64_t align)
 {
 	uint64_t end = ALIGN_UP(c->pos, align);
 
-	if (c->ram)
-		memset(c->ram + c->pos, 0, end - c->pos);
+	if (c->buf)
+		memset(guest_cursor_at(c, c->pos), 0, end - c->pos);
 	c->pos = end;
 }
+
+/* An ACPI table at the cursor: begin puts its header (8-byte aligned,
+ * length and checksum unset) and returns its address; end sets both, the
+ * length running to the cursor. */
+uint64_t guest_acpi_table_begin(struct guest_cursor *c, const char *signature, uint8_t revision);
+void guest_acpi_table_end(struct guest_cursor *c, uint64_t gpa);
+
+/* Write the VM's DSDT at the cursor; returns its address. */
+uint64_t guest_acpi_dsdt(struct guest_cursor *c);
 
 /* Load a multiboot1/2 kernel (kind resolved from auto); a flat binary. */
 int guest_load_multiboot(const struct guest_ctx *ctx, const struct guest_kernel *kernel,

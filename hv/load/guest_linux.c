@@ -149,10 +149,11 @@ static void put_u32(uint8_t *p, size_t off, uint32_t v)
 /* The zero page: the image's setup header, what the loader chose, and the
  * memory map. */
 static void zero_page_build(const struct guest_ctx *ctx, const struct guest_kernel *kernel,
-			    const struct linux_header *h, const struct linux_layout *l)
+			    const struct linux_header *h, const struct linux_layout *l,
+			    uint8_t zp[LINUX_ZERO_PAGE_SIZE])
 {
-	uint8_t *zp = ctx->ram + ZERO_PAGE_ADDR;
-	struct guest_region map[GUEST_MEMMAP_ENTRIES];
+	struct guest_region map[GUEST_MEMMAP_MAX];
+	size_t entries = guest_memory_map(ctx->ram->size, map);
 
 	memset(zp, 0, LINUX_ZERO_PAGE_SIZE);
 	memcpy(zp + LINUX_SETUP_SECTS, ctx->image + LINUX_SETUP_SECTS, h->header_len);
@@ -161,18 +162,19 @@ static void zero_page_build(const struct guest_ctx *ctx, const struct guest_kern
 	put_u32(zp, LINUX_CMD_LINE_PTR, CMDLINE_ADDR);
 	put_u32(zp, LINUX_RAMDISK_IMAGE, (uint32_t)l->initrd_addr);
 	put_u32(zp, LINUX_RAMDISK_SIZE, (uint32_t)kernel->initrd_size);
-	guest_memory_map(ctx->ram_size, map);
-	for (unsigned i = 0; i < GUEST_MEMMAP_ENTRIES; i++) {
+	put_u32(zp, LINUX_ACPI_RSDP_ADDR, GUEST_ACPI_RSDP);	/* the high half stays 0 */
+	for (size_t i = 0; i < entries; i++) {
 		struct linux_e820_entry e = { map[i].base, map[i].length, map[i].type };
 
 		memcpy(zp + LINUX_E820_TABLE + i * sizeof(e), &e, sizeof(e));
 	}
-	zp[LINUX_E820_ENTRIES] = GUEST_MEMMAP_ENTRIES;
+	zp[LINUX_E820_ENTRIES] = (uint8_t)entries;
 }
 
 int guest_load_linux(const struct guest_ctx *ctx, const struct guest_kernel *kernel,
 		     struct guest_entry *entry)
 {
+	uint8_t zero_page[LINUX_ZERO_PAGE_SIZE];
 	struct linux_header h;
 	struct linux_layout l;
 
@@ -180,12 +182,14 @@ int guest_load_linux(const struct guest_ctx *ctx, const struct guest_kernel *ker
 		return guest_fail(ctx, "a Linux kernel takes no role=module lines (role=initrd gives it an initrd)");
 	if (header_parse(ctx, &h) || layout(ctx, kernel, &h, &l))
 		return -1;
-	memcpy(ctx->ram + h.load_addr, ctx->image + h.setup_size, h.kernel_size);
+	guest_ram_write(ctx->ram, h.load_addr, ctx->image + h.setup_size, h.kernel_size);
 	if (kernel->initrd_size)
-		memcpy(ctx->ram + l.initrd_addr, kernel->initrd, kernel->initrd_size);
-	memcpy(ctx->ram + CMDLINE_ADDR, kernel->cmdline ? kernel->cmdline : "", l.cmdline_len);
-	ctx->ram[CMDLINE_ADDR + l.cmdline_len] = 0;
-	zero_page_build(ctx, kernel, &h, &l);
+		guest_ram_write(ctx->ram, l.initrd_addr, kernel->initrd, kernel->initrd_size);
+	guest_ram_write(ctx->ram, CMDLINE_ADDR, kernel->cmdline ? kernel->cmdline : "",
+			l.cmdline_len);
+	guest_ram_write(ctx->ram, CMDLINE_ADDR + l.cmdline_len, NULL, 1);
+	zero_page_build(ctx, kernel, &h, &l, zero_page);
+	guest_ram_write(ctx->ram, ZERO_PAGE_ADDR, zero_page, sizeof(zero_page));
 	*entry = (struct guest_entry){
 		.mode = GUEST_PROTECTED_FLAT,
 		.kind = VM_KIND_LINUX,

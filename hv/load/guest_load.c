@@ -23,10 +23,12 @@ static int check_request(const struct guest_ctx *ctx, const struct guest_kernel 
 {
 	size_t i;
 
-	if (ctx->ram_size < GUEST_RAM_MIN || ctx->ram_size > GUEST_RAM_MAX ||
-	    !IS_ALIGNED(ctx->ram_size, GUEST_PAGE))
-		return guest_fail(ctx, "guest RAM size 0x%llx is not a 4 KiB multiple from 2 MiB to 4 GiB",
-				  (unsigned long long)ctx->ram_size);
+	if (ctx->ram->size < GUEST_RAM_MIN || !IS_ALIGNED(ctx->ram->size, GUEST_PAGE))
+		return guest_fail(ctx, "guest RAM size 0x%llx is not a 4 KiB multiple of at least 2 MiB",
+				  (unsigned long long)ctx->ram->size);
+	if (!guest_ram_layout_valid(ctx->ram))
+		return guest_fail(ctx, "guest RAM pieces do not cover its %llu MiB in order",
+				  (unsigned long long)(ctx->ram->size >> 20));
 	if (!kernel->image || !kernel->image_size)
 		return guest_fail(ctx, "empty kernel image");
 	if (kernel->image_size > ctx->ram_size)
@@ -42,12 +44,12 @@ static int check_request(const struct guest_ctx *ctx, const struct guest_kernel 
 	return 0;
 }
 
-int guest_load(uint8_t *ram, uint64_t ram_size, const struct guest_kernel *kernel,
+int guest_load(const struct guest_ram *ram, const struct guest_kernel *kernel,
 	       struct guest_entry *entry, char *err, size_t errlen)
 {
 	const struct guest_ctx ctx = {
 		.ram = ram,
-		.ram_size = ram_size,
+		.ram_size = guest_ram_low(ram->size),
 		.image = kernel->image,
 		.image_size = kernel->image_size,
 		.err = err,

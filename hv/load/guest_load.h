@@ -6,7 +6,8 @@
 #include "lib/compiler.h"
 
 #define GUEST_RAM_MIN		MiB(2)	/* vm_config's smallest mem, rounded */
-#define GUEST_RAM_MAX		GiB(4)	/* multiboot addresses are 32-bit */
+#define GUEST_PCI_HOLE		GiB(3)	/* [3 GiB, 4 GiB): MMIO, never RAM */
+#define GUEST_HIGH_RAM		GiB(4)	/* where RAM beyond 3 GiB continues */
 #define GUEST_MODULES_MAX	8	/* role=module lines per VM */
 #define GUEST_FLAT_MAX		KiB(64)	/* a flat binary ends at 1 MiB, within CS */
 
@@ -16,6 +17,13 @@
 #define GUEST_RESET_CS_SELECTOR	0xF000
 #define GUEST_RESET_CS_BASE	0xF0000
 #define GUEST_RESET_IP		0xFFF0
+
+/* Every VM's ACPI tables (guest_acpi_build) lie in the reserved hole below
+ * 1 MiB, below where a flat binary may go: the RSDP first, where a scan of
+ * [0xe0000, 0x100000) finds it. */
+#define GUEST_ACPI_RSDP		0xe0000
+#define GUEST_ACPI_END		0xf0000
+#define GUEST_ACPI_VCPUS_MAX	254	/* local APIC entries hold 8-bit IDs */
 
 /* What a VM's kernel image is, as its kind= option names it. */
 enum vm_kind {
@@ -64,8 +72,44 @@ struct guest_kernel {
 	size_t initrd_size;	/* 0: none */
 };
 
-/* Load `kernel` into the guest RAM at `ram`, which holds guest-physical
- * [0, ram_size) and which the caller has zeroed; fill *entry. Returns 0, or
- * -1 with "guest_load: <reason>" in err, in which case ram is untouched. */
-int guest_load(uint8_t *ram, uint64_t ram_size, const struct guest_kernel *kernel,
+/* A VM's RAM as pieces of host memory: `size` bytes at guest-physical
+ * [0, min(size, 3 GiB)) and, for the rest, from 4 GiB up. Each piece backs
+ * one guest-physical range; in address order they cover all of it. */
+struct guest_ram_piece {
+	uint64_t gpa;
+	uint64_t bytes;
+	uint8_t *host;
+};
+
+struct guest_ram {
+	uint64_t size;
+	size_t nr_pieces;
+	const struct guest_ram_piece *pieces;
+};
+
+/* The RAM below the PCI hole, which every loader places things in. */
+static inline uint64_t guest_ram_low(uint64_t size)
+{
+	return MIN(size, GUEST_PCI_HOLE);
+}
+
+/* Where guest RAM byte number `offset` (0 .. size-1) is: the hole skipped. */
+static inline uint64_t guest_ram_gpa(uint64_t offset)
+{
+	return offset < GUEST_PCI_HOLE ? offset : offset - GUEST_PCI_HOLE + GUEST_HIGH_RAM;
+}
+
+/* Copy `len` bytes of `src` (NULL: zeros) to guest RAM at `gpa`, across
+ * pieces; [gpa, gpa + len) must be RAM. */
+void guest_ram_write(const struct guest_ram *ram, uint64_t gpa, const void *src, uint64_t len);
+
+/* Load `kernel` into `ram`, which the caller has zeroed; fill *entry.
+ * Returns 0, or -1 with "guest_load: <reason>" in err, in which case ram
+ * is untouched. */
+int guest_load(const struct guest_ram *ram, const struct guest_kernel *kernel,
 	       struct guest_entry *entry, char *err, size_t errlen);
+
+/* Write the ACPI tables of a VM with `vcpus` vCPUs (1..GUEST_ACPI_VCPUS_MAX,
+ * APIC IDs 0..vcpus-1) into its zeroed guest RAM, at GUEST_ACPI_RSDP.
+ * Returns 0, or -ENOMEM (nothing written). */
+int guest_acpi_build(const struct guest_ram *ram, unsigned vcpus);

@@ -23,19 +23,20 @@ static void put_string_tag(struct guest_cursor *c, uint32_t type, const char *s)
 
 static void put_memory(struct guest_cursor *c, uint64_t ram_size)
 {
-	struct guest_region map[GUEST_MEMMAP_ENTRIES];
-	uint32_t kib[2] = { GUEST_LOW_RAM_END >> 10, (ram_size - GUEST_HIGH_RAM_START) >> 10 };
+	struct guest_region map[GUEST_MEMMAP_MAX];
+	uint32_t kib[2] = { GUEST_LOW_RAM_END >> 10,
+			    (guest_ram_low(ram_size) - GUEST_HIGH_RAM_START) >> 10 };
 	uint32_t format[2] = { sizeof(struct mb2_mmap_entry), 0 };	/* entry size, version */
-	size_t i;
+	size_t i, entries;
 
 	put_tag(c, MB2_TAG_BASIC_MEMINFO, sizeof(struct mb2_tag) + sizeof(kib));
 	guest_put(c, kib, sizeof(kib));
 
-	guest_memory_map(ram_size, map);
+	entries = guest_memory_map(ram_size, map);
 	put_tag(c, MB2_TAG_MMAP, sizeof(struct mb2_tag_mmap) +
-		GUEST_MEMMAP_ENTRIES * sizeof(struct mb2_mmap_entry));
+		entries * sizeof(struct mb2_mmap_entry));
 	guest_put(c, format, sizeof(format));
-	for (i = 0; i < GUEST_MEMMAP_ENTRIES; i++) {
+	for (i = 0; i < entries; i++) {
 		struct mb2_mmap_entry e = {
 			.base_addr = map[i].base,
 			.length = map[i].length,
@@ -57,9 +58,9 @@ static void put_module(struct guest_cursor *c, const struct guest_boot_info *bi,
 	guest_pad(c, MB2_TAG_ALIGN);
 }
 
-size_t guest_mb2_info(uint8_t *ram, uint64_t gpa, const struct guest_boot_info *bi)
+size_t guest_mb2_info(uint8_t *buf, uint64_t gpa, const struct guest_boot_info *bi)
 {
-	struct guest_cursor c = { .ram = ram, .pos = gpa + sizeof(struct mb2_info_header) };
+	struct guest_cursor c = { .buf = buf, .base = gpa, .pos = gpa + sizeof(struct mb2_info_header) };
 	struct mb2_info_header header = { 0 };
 	size_t i;
 

@@ -1,6 +1,7 @@
 /* Multiboot1/2 kernels: find the header, turn the image into segments,
  * place modules and boot information around them, and only when all of it
  * fits write anything into guest RAM. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "hv/load/guest_image.h"
@@ -53,7 +54,7 @@ static int place(const struct guest_ctx *ctx, const struct guest_kernel *kernel,
 	uint64_t next = ALIGN_UP(MAX(guest_segments_end(img), GUEST_HIGH_RAM_START), GUEST_PAGE);
 	size_t info_size, i;
 
-	bi->ram_size = ctx->ram_size;
+	bi->ram_size = ctx->ram->size;
 	bi->cmdline = kernel->cmdline ? kernel->cmdline : "";
 	bi->module_count = kernel->module_count;
 	for (i = 0; i < kernel->module_count; i++) {
@@ -84,19 +85,27 @@ int guest_load_multiboot(const struct guest_ctx *ctx, const struct guest_kernel 
 	struct guest_boot_info bi;
 	struct guest_image img;
 	uint64_t info_addr;
-	size_t i;
+	size_t i, info_size;
+	uint8_t *info;
 
 	if (find_header(ctx, kernel->kind, &hdr) || image_segments(ctx, &hdr, &img) ||
 	    guest_segments_check(ctx, &img) || place(ctx, kernel, &img, hdr.version, &bi, &info_addr))
 		return -1;
 
+	info_size = hdr.version == 1 ? guest_mb1_info(NULL, info_addr, &bi) :
+					guest_mb2_info(NULL, info_addr, &bi);
+	info = calloc(1, info_size);
+	if (!info)
+		return guest_fail(ctx, "no memory to build the %zu-byte boot information", info_size);
+	if (hdr.version == 1)
+		guest_mb1_info(info, info_addr, &bi);
+	else
+		guest_mb2_info(info, info_addr, &bi);
 	guest_segments_copy(ctx, &img);
 	for (i = 0; i < bi.module_count; i++)
-		memcpy(ctx->ram + bi.module_addr[i], kernel->modules[i].data, bi.module_size[i]);
-	if (hdr.version == 1)
-		guest_mb1_info(ctx->ram, info_addr, &bi);
-	else
-		guest_mb2_info(ctx->ram, info_addr, &bi);
+		guest_ram_write(ctx->ram, bi.module_addr[i], kernel->modules[i].data, bi.module_size[i]);
+	guest_ram_write(ctx->ram, info_addr, info, info_size);
+	free(info);
 	*entry = (struct guest_entry){
 		.mode = GUEST_PROTECTED_FLAT,
 		.kind = hdr.version == 1 ? VM_KIND_MULTIBOOT : VM_KIND_MULTIBOOT2,

@@ -62,8 +62,8 @@ void guest_segments_copy(const struct guest_ctx *ctx, const struct guest_image *
 	for (i = 0; i < img->segment_count; i++) {
 		const struct guest_segment *s = &img->segments[i];
 
-		memcpy(ctx->ram + s->addr, ctx->image + s->file_offset, s->file_size);
-		memset(ctx->ram + s->addr + s->file_size, 0, s->mem_size - s->file_size);
+		guest_ram_write(ctx->ram, s->addr, ctx->image + s->file_offset, s->file_size);
+		guest_ram_write(ctx->ram, s->addr + s->file_size, NULL, s->mem_size - s->file_size);
 	}
 }
 

@@ -12,15 +12,20 @@ static const struct {
 	{ GUEST_LOW_RAM_END, GUEST_HIGH_RAM_START, "the hole [0xa0000, 0x100000)" },
 };
 
-void guest_memory_map(uint64_t ram_size, struct guest_region map[GUEST_MEMMAP_ENTRIES])
+size_t guest_memory_map(uint64_t ram_size, struct guest_region map[GUEST_MEMMAP_MAX])
 {
+	uint64_t low = guest_ram_low(ram_size);
+
 	map[0] = (struct guest_region){ 0, GUEST_LOW_RAM_END, MB2_MEMORY_AVAILABLE };
 	map[1] = (struct guest_region){ GUEST_LOW_RAM_END,
 					GUEST_HIGH_RAM_START - GUEST_LOW_RAM_END,
 					MB2_MEMORY_RESERVED };
-	map[2] = (struct guest_region){ GUEST_HIGH_RAM_START,
-					ram_size - GUEST_HIGH_RAM_START,
+	map[2] = (struct guest_region){ GUEST_HIGH_RAM_START, low - GUEST_HIGH_RAM_START,
 					MB2_MEMORY_AVAILABLE };
+	if (ram_size == low)
+		return 3;
+	map[3] = (struct guest_region){ GUEST_HIGH_RAM, ram_size - low, MB2_MEMORY_AVAILABLE };
+	return 4;
 }
 
 const char *guest_reserved_overlap(uint64_t start, uint64_t end)

@@ -2,13 +2,16 @@
 """Drive a guest's shell on the hypervisor's serial console, as a person would.
 
     console_session.py ISO LOG VM SCRIPT [QEMU ARGS...]
+    console_session.py --bochs MODEL CPUS MEGS ISO LOG VM SCRIPT
 
-Boots ISO in QEMU (tools/qemu.sh) with COM1 on a local TCP socket, connects
-to it, and plays SCRIPT: one step per line, `expect REGEX` (wait for it in
+Boots ISO in QEMU (tools/qemu.sh) or Bochs (tools/bochs.sh) with COM1 on a
+local TCP socket, connects to it, and plays SCRIPT: one step per line, `expect REGEX` (wait for it in
 what VM prints, its `[VM] ` prefix added), `send TEXT` (type TEXT and Enter
-into the console), `wait REGEX` (wait for REGEX anywhere on the console).
+into the console), `wait REGEX` (wait for REGEX anywhere on the console),
+`seen REGEX` (REGEX was on the console at any time so far, or comes later:
+for output of other VMs, which earlier steps may have read past).
 Everything read goes to LOG. Exit 0 when every step passed, else 1 with the
-failed step on stdout. QEMU is stopped at the end either way.
+failed step on stdout. The emulator is stopped at the end either way.
 """
 import os
 import re
@@ -28,18 +31,19 @@ def free_port():
         return s.getsockname()[1]
 
 
-def connect(port, qemu):
+def connect(port, emulator):
     for _ in range(200):
-        if qemu.poll() is not None:
-            raise RuntimeError(f"QEMU exited with status {qemu.returncode} before the console opened")
+        if emulator.poll() is not None:
+            raise RuntimeError(f"the emulator exited with status {emulator.returncode} "
+                               "before the console opened")
         try:
             return socket.create_connection(("127.0.0.1", port))
         except OSError:
             time.sleep(0.05)
-    raise RuntimeError("QEMU's console socket never opened")
+    raise RuntimeError("the emulator's console socket never opened")
 
 
-def play(session, vm, script):
+def play(session, vm, script, transcript):
     for number, line in enumerate(script.splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
@@ -52,6 +56,11 @@ def play(session, vm, script):
                 session.expect(r"\[" + re.escape(vm) + r"\] " + arg, timeout=STEP_TIMEOUT)
             elif verb == "wait":
                 session.expect(arg, timeout=STEP_TIMEOUT)
+            elif verb == "seen":
+                transcript.flush()
+                with open(transcript.name, errors="replace") as so_far:
+                    if not re.search(arg, so_far.read()):
+                        session.expect(arg, timeout=STEP_TIMEOUT)
             else:
                 return f"step {number}: unknown verb {verb!r}"
         except pexpect.TIMEOUT:
@@ -61,29 +70,39 @@ def play(session, vm, script):
     return None
 
 
-def main():
-    if len(sys.argv) < 5:
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
-        return 2
-    iso, log, vm, script_file = sys.argv[1:5]
-    port = free_port()
+def emulator_command(args, port):
+    """The emulator's command line and environment, and the rest of args."""
+    if args[:1] == ["--bochs"]:
+        model, cpus, megs, iso, log = args[1:6]
+        env = dict(os.environ, BOCHS_COM1_SOCKET=f"127.0.0.1:{port}")
+        serial = re.sub(r"\.log$", "", log) + "-bochs.log"	# names Bochs' config and log
+        return ["tools/bochs.sh", iso, serial, model, cpus, megs], env, args[4:]
     env = dict(os.environ, QEMU_SERIAL=f"tcp:127.0.0.1:{port},server=on,wait=on")
-    qemu = subprocess.Popen(["tools/qemu.sh", iso, *sys.argv[5:]], env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=open(log + ".qemu", "w"))
+    return ["tools/qemu.sh", args[0], *args[4:]], env, args[:4]
+
+
+def main():
+    args = sys.argv[1:]
+    if len(args) < 4 or (args[:1] == ["--bochs"] and len(args) != 8):
+        print("\n".join(__doc__.strip().splitlines()[2:4]), file=sys.stderr)
+        return 2
+    port = free_port()
+    command, env, (iso, log, vm, script_file) = emulator_command(args, port)
+    emulator = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=open(log + ".emulator", "w"))
     try:
-        sock = connect(port, qemu)
+        sock = connect(port, emulator)
         with open(log, "w", buffering=1, errors="replace") as transcript, open(script_file) as f:
             session = pexpect.fdpexpect.fdspawn(sock.fileno(), encoding="utf-8",
                                                 codec_errors="replace")
             session.logfile_read = transcript
-            failure = play(session, vm, f.read())
+            failure = play(session, vm, f.read(), transcript)
         sock.close()
     except RuntimeError as e:
         failure = str(e)
     finally:
-        qemu.kill()
-        qemu.wait()
+        emulator.kill()
+        emulator.wait()
     if failure:
         print(failure)
         return 1

@@ -270,13 +270,19 @@ expect_owned_verdicts() {
 }
 
 # The Linux guest (guests/linux/build.sh, built by make into build/linux)
-# as VM `linux` with 256 MiB and its initrd, into `modules`.
+# as VM NAME (default linux) with VM OPTIONS (default mem=256M) and its
+# initrd, into `modules`.
 linux_modules() {
+	local name=${1:-linux} options=${2:-mem=256M}
+
 	[[ -f build/linux/vmlinuz && -f build/linux/initrd.gz ]] ||
 		fail "no Linux guest in build/linux: run make build/linux/initrd.gz"
+	# Each VM's copy has a name of its own: an ISO holds one file per name.
+	cp build/linux/vmlinuz "$systest_dir/vmlinuz-$name"
+	cp build/linux/initrd.gz "$systest_dir/initrd-$name.gz"
 	modules=(
-		build/linux/vmlinuz "vm=linux mem=256M -- console=ttyS0 acpi=off"
-		build/linux/initrd.gz "vm=linux role=initrd"
+		"$systest_dir/vmlinuz-$name" "vm=$name $options -- console=ttyS0"
+		"$systest_dir/initrd-$name.gz" "vm=$name role=initrd"
 	)
 }
 

@@ -154,7 +154,7 @@ static void build_fadt(uint32_t len)
 	f->pm1a_cnt_blk = 0xb004;
 	f->pm_tmr_blk = 0xb008;
 	f->flags = ACPI_FADT_TMR_VAL_EXT;
-	if (len >= sizeof(*f)) {
+	if (len >= offsetof(struct acpi_fadt, x_pm_tmr_blk) + sizeof(f->x_pm_tmr_blk)) {
 		f->x_dsdt = DSDT_PA;
 		f->x_pm1a_cnt_blk = (struct acpi_gas){ ACPI_SPACE_IO, 16, 0, 2, 0x604 };
 		f->x_pm_tmr_blk = (struct acpi_gas){ ACPI_SPACE_IO, 32, 0, 3, 0x608 };

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hv/load/guest_image.h"
 #include "hv/load/guest_load.h"
 #include "hv/load/linux_boot.h"
 #include "tests/unit/guest_load_fixture.h"
@@ -168,6 +169,44 @@ static void test_initrd_and_cmdline_errors(void **state)
 	expect_error("guest_load: a Linux kernel takes no role=module lines (role=initrd gives it an initrd)");
 }
 
+/* The same load into RAM whose 2 MiB pieces lie in host memory in reverse
+ * order gives every guest-physical byte the flat load gives. */
+static void test_scattered_ram_gets_the_same_bytes(void **state)
+{
+	const uint64_t piece = MiB(2), n = ram_size / piece;
+	struct guest_ram_piece scattered[32];
+	uint8_t *host = calloc(1, ram_size);
+	struct guest_ram view = { ram_size, n, scattered };
+
+	assert_true(n <= ARRAY_SIZE(scattered));
+	assert_non_null(host);
+	kernel.initrd = initrd;
+	kernel.initrd_size = sizeof(initrd);
+	assert_int_equal(load(), 0);
+	for (uint64_t i = 0; i < n; i++)
+		scattered[i] = (struct guest_ram_piece){ i * piece, piece, host + (n - 1 - i) * piece };
+	assert_int_equal(guest_load(&view, &kernel, &entry, err, sizeof(err)), 0);
+	for (uint64_t i = 0; i < n; i++)
+		assert_memory_equal(scattered[i].host, ram + i * piece, piece);
+	free(host);
+}
+
+/* Beyond 3 GiB of RAM the e820 map skips the PCI hole: the rest is at 4 GiB. */
+static void test_memory_map_of_a_large_vm(void **state)
+{
+	struct guest_region map[GUEST_MEMMAP_MAX];
+
+	assert_int_equal(guest_memory_map(GiB(5), map), 4);
+	assert_int_equal(map[2].base, MiB(1));
+	assert_int_equal(map[2].length, GiB(3) - MiB(1));
+	assert_int_equal(map[3].base, GiB(4));
+	assert_int_equal(map[3].length, GiB(2));
+	assert_int_equal(map[3].type, map[2].type);
+	assert_int_equal(guest_memory_map(GiB(3), map), 3);
+	assert_int_equal(guest_ram_gpa(GiB(3) - 1), GiB(3) - 1);
+	assert_int_equal(guest_ram_gpa(GiB(3)), GiB(4));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +216,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_header_errors, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_placement_errors, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_initrd_and_cmdline_errors, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_scattered_ram_gets_the_same_bytes, setup,
+						fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_memory_map_of_a_large_vm, setup, fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -407,18 +407,24 @@ static void test_bad_requests(void **state)
 	build_raw(0x1000, "", 0, 0);
 	ram_size = MiB(1);
 	assert_int_equal(load(), -1);
-	assert_string_equal(err, "guest_load: guest RAM size 0x100000 is not a 4 KiB multiple from 2 MiB to 4 GiB");
+	assert_string_equal(err, "guest_load: guest RAM size 0x100000 is not a 4 KiB multiple of at least 2 MiB");
 	ram_size = MiB(2) + 1;
 	assert_int_equal(load(), -1);
-	assert_string_equal(err, "guest_load: guest RAM size 0x200001 is not a 4 KiB multiple from 2 MiB to 4 GiB");
-	ram_size = GiB(4) + KiB(4);
-	assert_int_equal(load(), -1);
-	assert_string_equal(err, "guest_load: guest RAM size 0x100001000 is not a 4 KiB multiple from 2 MiB to 4 GiB");
+	assert_string_equal(err, "guest_load: guest RAM size 0x200001 is not a 4 KiB multiple of at least 2 MiB");
 	ram_size = MiB(8);
-
+	ram_view();
+	pieces[3].gpa += KiB(4);		/* a gap between pieces 2 and 3 */
 	kernel.image = image;
+	kernel.image_size = image_size;
+	assert_int_equal(guest_load(&guest_ram, &kernel, &entry, err, sizeof(err)), -1);
+	assert_string_equal(err, "guest_load: guest RAM pieces do not cover its 8 MiB in order");
+	guest_ram.nr_pieces = 7;		/* one short */
+	pieces[3].gpa -= KiB(4);
+	assert_int_equal(guest_load(&guest_ram, &kernel, &entry, err, sizeof(err)), -1);
+	assert_string_equal(err, "guest_load: guest RAM pieces do not cover its 8 MiB in order");
+
 	kernel.image_size = 0;
-	assert_int_equal(guest_load(ram, ram_size, &kernel, &entry, err, sizeof(err)), -1);
+	assert_int_equal(guest_load(ram_view(), &kernel, &entry, err, sizeof(err)), -1);
 	assert_string_equal(err, "guest_load: empty kernel image");
 
 	for (i = 0; i < ARRAY_SIZE(mods); i++)
@@ -437,7 +443,8 @@ static void test_bad_requests(void **state)
 	kernel.kind = VM_KIND_AUTO;
 
 	/* A truncated message still ends in a NUL. */
-	assert_int_equal(guest_load(ram, MiB(1), &kernel, &entry, err, 20), -1);
+	ram_size = MiB(1);
+	assert_int_equal(guest_load(ram_view(), &kernel, &entry, err, 20), -1);
 	assert_string_equal(err, "guest_load: guest R");
 }
 

@@ -1,4 +1,5 @@
-/* What the loader tests share: guest RAM as a host buffer, the image and
+/* What the loader tests share: guest RAM as a host buffer (handed to the
+ * loader as 1 MiB pieces, so that copies cross pieces), the image and
  * request under test, and the two ways a load is judged. Include once, in
  * a test file, after cmocka.h. */
 #pragma once
@@ -10,8 +11,12 @@
 
 #include "hv/load/guest_load.h"
 
+#define FIXTURE_PIECE	MiB(1)
+
 static uint8_t *ram;
 static uint64_t ram_size;
+static struct guest_ram_piece *pieces;
+static struct guest_ram guest_ram;
 static uint8_t *image;
 static size_t image_size;
 static struct guest_kernel kernel;
@@ -43,8 +48,25 @@ static int fixture_teardown(void **state)
 {
 	free(ram);
 	free(image);
+	free(pieces);
 	ram = image = NULL;
+	pieces = NULL;
 	return 0;
+}
+
+/* `ram_size` bytes of `ram` as the loader sees guest RAM. */
+static const struct guest_ram *ram_view(void)
+{
+	size_t n = 0;
+
+	free(pieces);
+	pieces = calloc(ram_size / FIXTURE_PIECE + 1, sizeof(*pieces));
+	assert_non_null(pieces);
+	for (uint64_t at = 0; at < ram_size; at += FIXTURE_PIECE)
+		pieces[n++] = (struct guest_ram_piece){ at, MIN(FIXTURE_PIECE, ram_size - at),
+							ram + at };
+	guest_ram = (struct guest_ram){ ram_size, n, pieces };
+	return &guest_ram;
 }
 
 /* Load `image` as `kernel` says into `ram`. */
@@ -52,7 +74,7 @@ static int load(void)
 {
 	kernel.image = image;
 	kernel.image_size = image_size;
-	return guest_load(ram, ram_size, &kernel, &entry, err, sizeof(err));
+	return guest_load(ram_view(), &kernel, &entry, err, sizeof(err));
 }
 
 static bool ram_is_zero(void)

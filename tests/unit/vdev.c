@@ -15,6 +15,9 @@
 #include "hv/dev/vdev_device.h"
 #include "tests/unit/host.h"
 
+/* How a VM ended, as vdev_set_end() says. */
+static enum vdev_end how;
+
 #define MAX_LINES	128
 
 /* Lines the console sink received, in order; several sets may share it. */
@@ -144,7 +147,7 @@ static void test_bad_requests_change_nothing(void **state)
 	assert_int_equal(vdev_io(set, 0x3ff, 3, false, &value), VDEV_BAD_ACCESS);
 	assert_int_equal(value, 0x77);
 	assert_int_equal(in(set, 0x3ff, 1), 0);		/* scratch never written */
-	assert_false(vdev_set_exit_status(set, &value));
+	assert_false(vdev_set_end(set, &how, &value));
 	vdev_set_destroy(set);
 }
 
@@ -166,23 +169,23 @@ static void test_unclaimed_logged_once_per_port(void **state)
 {
 	struct vdev_set *set = make_vm("guest7");
 
-	in(set, 0x64, 1);
-	assert_string_equal(host_last_log, "vdev: vm guest7: unclaimed 1-byte read at port 0x64 "
+	in(set, 0x66, 1);
+	assert_string_equal(host_last_log, "vdev: vm guest7: unclaimed 1-byte read at port 0x66 "
 			    "(reads all ones, writes ignored)");
 	host_last_log[0] = '\0';
-	in(set, 0x64, 4);
-	out(set, 0x64, 2, 0);
+	in(set, 0x66, 4);
+	out(set, 0x66, 2, 0);
 	assert_string_equal(host_last_log, "");
-	out(set, 0x65, 2, 0);
-	assert_string_equal(host_last_log, "vdev: vm guest7: unclaimed 2-byte write at port 0x65 "
+	out(set, 0x67, 2, 0);
+	assert_string_equal(host_last_log, "vdev: vm guest7: unclaimed 2-byte write at port 0x67 "
 			    "(reads all ones, writes ignored)");
 	vdev_set_destroy(set);
 
 	/* The memory is per VM: another VM logs the same port again. */
 	host_last_log[0] = '\0';
 	set = make_vm("other");
-	in(set, 0x64, 1);
-	assert_non_null(strstr(host_last_log, "vm other: unclaimed 1-byte read at port 0x64"));
+	in(set, 0x66, 1);
+	assert_non_null(strstr(host_last_log, "vm other: unclaimed 1-byte read at port 0x66"));
 	vdev_set_destroy(set);
 }
 
@@ -209,7 +212,7 @@ static void test_straddling_accesses_are_unclaimed(void **state)
 	/* isa-debug-exit 0xf4-0xf7. */
 	out(set, 0xf6, 4, 1);
 	out(set, 0xf2, 4, 1);
-	assert_false(vdev_set_exit_status(set, &status));
+	assert_false(vdev_set_end(set, &how, &status));
 
 	vdev_set_flush(set);
 	assert_int_equal(cap.count, 0);
@@ -295,9 +298,10 @@ static void test_register_runs_out_of_slots(void **state)
 
 	while (vdev_register(set, 0x2000 + added, 1, &fake_ops, 0, &dev) == 0)
 		added++;
-	/* The standard devices take 11: UART, isa-debug-exit, fw_cfg, port 0x80,
-	 * the two PICs and their ELCR, the PIT and port B, the RTC, the PM timer. */
-	assert_int_equal(added, VDEV_MAX_DEVICES - 11);
+	/* The standard devices take 14: UART, isa-debug-exit, fw_cfg, port 0x80,
+	 * the two PICs and their ELCR, the PIT and port B, the RTC, the PM timer,
+	 * PM1, the PCI host ports and the i8042. */
+	assert_int_equal(added, VDEV_MAX_DEVICES - 14);
 	assert_null(dev);
 	assert_int_equal(vdev_register(set, 0x3000, 1, &fake_ops, 0, &dev), -EBUSY);
 	vdev_set_destroy(set);
@@ -486,10 +490,11 @@ static uint32_t exit_status_after(uint16_t port, unsigned size, uint32_t value)
 	struct vdev_set *set = make_vm("vm");
 	uint32_t status = 0xdead;
 
-	assert_false(vdev_set_exit_status(set, &status));
+	assert_false(vdev_set_end(set, &how, &status));
 	assert_int_equal(status, 0xdead);
 	assert_int_equal(vdev_io(set, port, size, true, &value), VDEV_EXIT);
-	assert_true(vdev_set_exit_status(set, &status));
+	assert_true(vdev_set_end(set, &how, &status));
+	assert_int_equal(how, VDEV_END_EXIT);
 	vdev_set_destroy(set);
 	return status;
 }
@@ -514,11 +519,11 @@ static void test_debug_exit_first_request_wins(void **state)
 
 	assert_int_equal(in(set, 0xf4, 1), 0xff);	/* nothing to read */
 	assert_int_equal(in(set, 0xf4, 4), 0xffffffff);
-	assert_false(vdev_set_exit_status(set, &status));
+	assert_false(vdev_set_end(set, &how, &status));
 	assert_int_equal(vdev_io(set, 0xf4, 1, true, &value), VDEV_EXIT);
 	value = 4;
 	assert_int_equal(vdev_io(set, 0xf4, 1, true, &value), VDEV_EXIT);
-	assert_true(vdev_set_exit_status(set, &status));
+	assert_true(vdev_set_end(set, &how, &status));
 	assert_int_equal(status, 3);
 	vdev_set_destroy(set);
 }
@@ -630,6 +635,98 @@ static void test_fw_cfg_port_access_rules(void **state)
 }
 
 /* ---- port 0x80 ---- */
+
+/* ---- ACPI PM1, reset control, PCI configuration, i8042 ---- */
+
+/* `port` <- `value` ends the VM as `expected`. */
+static void expect_end(struct vdev_set *set, uint16_t port, unsigned size, uint32_t value,
+		       enum vdev_end expected)
+{
+	uint32_t status = 0xdead;
+
+	assert_int_equal(vdev_io(set, port, size, true, &value), VDEV_EXIT);
+	assert_true(vdev_set_end(set, &how, &status));
+	assert_int_equal(how, expected);
+	assert_int_equal(status, 0);
+}
+
+static void test_pm1_registers(void **state)
+{
+	struct vdev_set *set = make_vm("vm");
+	uint32_t status;
+
+	assert_int_equal(in(set, 0x604, 2), 0x0001);	/* SCI_EN: always in ACPI mode */
+	out(set, 0x602, 2, 0xffff);
+	assert_int_equal(in(set, 0x602, 2), 0x0721);	/* TMR, GBL, PWRBTN, SLPBTN, RTC */
+	assert_int_equal(in(set, 0x603, 1), 0x07);
+	assert_int_equal(in(set, 0x600, 4), 0x07210000);
+	out(set, 0x600, 2, 0xffff);			/* write 1 to clear: nothing set */
+	assert_int_equal(in(set, 0x600, 2), 0);
+	out(set, 0x604, 2, 0x0006);			/* BM_RLD, GBL_RLS; no SLP_EN */
+	assert_int_equal(in(set, 0x604, 2), 0x0007);
+	assert_false(vdev_set_end(set, &how, &status));
+	vdev_set_destroy(set);
+}
+
+static void test_pm1_s5_powers_off(void **state)
+{
+	struct vdev_set *set = make_vm("vm");
+
+	expect_end(set, 0x604, 2, 0x2000, VDEV_END_POWEROFF);	/* SLP_TYP 0 = S5, SLP_EN */
+	vdev_set_destroy(set);
+	set = make_vm("vm");
+	out(set, 0x604, 1, 0x00);
+	expect_end(set, 0x605, 1, 0x20, VDEV_END_POWEROFF);	/* the high byte alone */
+	vdev_set_destroy(set);
+}
+
+static void test_pm1_other_sleep_types_ignored(void **state)
+{
+	struct vdev_set *set = make_vm("vm");
+	uint32_t status;
+
+	out(set, 0x604, 2, 0x2000 | (1u << 10));
+	assert_false(vdev_set_end(set, &how, &status));
+	assert_non_null(strstr(host_last_log, "sleep type 1 requested"));
+	assert_int_equal(in(set, 0x604, 2), 0x0401);	/* SLP_EN reads 0 */
+	vdev_set_destroy(set);
+}
+
+static void test_reset_control(void **state)
+{
+	struct vdev_set *set = make_vm("vm");
+
+	out(set, 0xcf9, 1, 0x02);			/* FULL_RST alone does nothing yet */
+	assert_int_equal(in(set, 0xcf9, 1), 0x02);
+	expect_end(set, 0xcf9, 1, 0x06, VDEV_END_RESET);
+	vdev_set_destroy(set);
+}
+
+static void test_pci_conf1_without_devices(void **state)
+{
+	struct vdev_set *set = make_vm("vm");
+
+	out(set, 0xcf8, 4, 0x80000000);
+	assert_int_equal(in(set, 0xcf8, 4), 0x80000000);	/* mechanism 1 is there */
+	assert_int_equal(in(set, 0xcfc, 4), 0xffffffff);	/* 00:00.0: nobody */
+	assert_int_equal(in(set, 0xcfe, 2), 0xffff);
+	out(set, 0xcfc, 4, 0x12345678);
+	out(set, 0xcf8, 4, 0xffffffff);
+	assert_int_equal(in(set, 0xcf8, 4), 0x80fffffc);	/* reserved bits read 0 */
+	out(set, 0xcfb, 1, 0x01);				/* not CONFIG_ADDRESS */
+	assert_int_equal(in(set, 0xcf8, 4), 0x80fffffc);
+	vdev_set_destroy(set);
+}
+
+static void test_i8042_status_and_reset(void **state)
+{
+	struct vdev_set *set = make_vm("vm");
+
+	assert_int_equal(in(set, 0x64, 1), 0x1c);	/* self-tested, both buffers empty */
+	out(set, 0x64, 1, 0xad);			/* other commands: accepted */
+	expect_end(set, 0x64, 1, 0xfe, VDEV_END_RESET);
+	vdev_set_destroy(set);
+}
 
 static void test_port80(void **state)
 {
@@ -750,6 +847,12 @@ int main(void)
 		cmocka_unit_test_setup(test_fw_cfg_unknown_keys_and_file_dir_read_zeros, setup),
 		cmocka_unit_test_setup(test_fw_cfg_reading_past_the_end_stays_zero, setup),
 		cmocka_unit_test_setup(test_fw_cfg_port_access_rules, setup),
+		cmocka_unit_test_setup(test_pm1_registers, setup),
+		cmocka_unit_test_setup(test_pm1_s5_powers_off, setup),
+		cmocka_unit_test_setup(test_pm1_other_sleep_types_ignored, setup),
+		cmocka_unit_test_setup(test_reset_control, setup),
+		cmocka_unit_test_setup(test_pci_conf1_without_devices, setup),
+		cmocka_unit_test_setup(test_i8042_status_and_reset, setup),
 		cmocka_unit_test_setup(test_port80, setup),
 		cmocka_unit_test_setup(test_concurrent_vcpus_and_vms, setup),
 	};

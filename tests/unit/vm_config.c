@@ -93,6 +93,8 @@ static void test_sizes(void **state)
 		{ "vm=a mem=1024K", MiB(2) },
 		{ "vm=a mem=4096k", MiB(4) },
 		{ "vm=a mem=1G", GiB(1) },
+		{ "vm=a mem=5G", GiB(5) },
+		{ "vm=a mem=1t", GiB(1024) },
 		{ "vm=a mem=1g", GiB(1) },
 		{ "vm=a mem=64m", MiB(64) },
 		{ "vm=a mem=16777216", MiB(16) },
@@ -111,8 +113,8 @@ static void test_bad_sizes(void **state)
 {
 	expect_bad("vm=a mem=1023K", "a", "module 0: mem=1023K is below the minimum 1M");
 	expect_bad("vm=a mem=0", "a", "module 0: mem=0 is below the minimum 1M");
-	expect_bad("vm=a mem=1025M", "a", "module 0: mem=1025M is above the maximum 1G");
-	expect_bad("vm=a mem=2G", "a", "module 0: mem=2G is above the maximum 1G");
+	expect_bad("vm=a mem=1048577M", "a", "module 0: mem=1048577M is above the maximum 1024G");
+	expect_bad("vm=a mem=2T", "a", "module 0: mem=2T is above the maximum 1024G");
 	expect_bad("vm=a mem=32X", "a", "module 0: mem=32X is not a size like 32M");
 	expect_bad("vm=a mem=32MB", "a", "module 0: mem=32MB is not a size like 32M");
 	expect_bad("vm=a mem=M", "a", "module 0: mem=M is not a size like 32M");
@@ -262,6 +264,18 @@ static void test_several_vms_one_bad(void **state)
 	assert_int_equal(vms[2].kind, VM_KIND_FLAT);
 }
 
+static void test_on_reboot(void **state)
+{
+	assert_int_equal(PARSE("vm=a mem=2M on_reboot=restart", "vm=b mem=2M on_reboot=end",
+			       "vm=c mem=2M", "vm=d mem=2M on_reboot=again"), 4);
+	assert_true(vms[0].restart_on_reboot);
+	assert_false(vms[1].restart_on_reboot);
+	assert_false(vms[2].restart_on_reboot);
+	assert_true(vms[3].bad);
+	assert_non_null(strstr(vms[3].error, "on_reboot"));
+	assert_non_null(strstr(vms[3].error, "end|restart"));
+}
+
 static void test_duplicate_kernel(void **state)
 {
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=b mem=2M", "vm=a mem=4M"), 2);
@@ -286,10 +300,13 @@ static void test_bad_module_line_spoils_its_vm(void **state)
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=module mem=2M"), 1);
 	assert_true(vms[0].bad);
 	assert_string_equal(vms[0].error,
-			    "module 1: mem=, vcpus=, cpus= and kind= belong on the kernel line");
+			    "module 1: mem=, vcpus=, cpus=, kind= and on_reboot= belong on the kernel line");
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=initrd kind=flat"), 1);
 	assert_string_equal(vms[0].error,
-			    "module 1: mem=, vcpus=, cpus= and kind= belong on the kernel line");
+			    "module 1: mem=, vcpus=, cpus=, kind= and on_reboot= belong on the kernel line");
+	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=initrd on_reboot=restart"), 1);
+	assert_string_equal(vms[0].error,
+			    "module 1: mem=, vcpus=, cpus=, kind= and on_reboot= belong on the kernel line");
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=module bogus=1"), 1);
 	assert_string_equal(vms[0].error, "module 1: unknown key 'bogus'");
 	/* A nameless line is its own bad entry; VM a is untouched. */
@@ -366,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_modules_and_initrd),
 		cmocka_unit_test(test_module_before_kernel),
 		cmocka_unit_test(test_several_vms_one_bad),
+		cmocka_unit_test(test_on_reboot),
 		cmocka_unit_test(test_duplicate_kernel),
 		cmocka_unit_test(test_module_without_kernel),
 		cmocka_unit_test(test_bad_module_line_spoils_its_vm),
