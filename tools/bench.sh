@@ -10,10 +10,12 @@
 #     latency, the cost of switching a CPU to another vCPU (owned state with
 #     XSAVE/XRSTOR), exits per second of an idle 4-vCPU guest, and remote TLB
 #     flushes requested/done/IPIs while a 4-vCPU guest has memory unmapped.
-#   - Linux: the guest's uptime when its /init gives the shell (2 vCPUs),
-#     under the hypervisor and booted bare by GRUB's linux/initrd on the same
-#     emulator, their ratio, the VM's exits by reason and its hypervisor
-#     memory (QEMU TCG and Bochs skylake).
+#   - Linux with 2 vCPUs under the hypervisor and booted bare by GRUB's
+#     linux/initrd on the same emulator: on QEMU the guest's uptime when its
+#     /init gives the shell, on Bochs (whose guest clocks follow each
+#     kernel's own calibration) the wall time from Bochs' start to the
+#     kernel's power-off; their ratio, the VM's exits by reason and its
+#     hypervisor memory.
 # Each platform is QEMU TCG (SVM), Bochs ryzen (SVM) and Bochs skylake (VMX).
 # BENCH_ITERS sets the exit loop's iterations (100000), BENCH_REMAPS the
 # unmaps of the remap figure (200).
@@ -172,7 +174,12 @@ for platform in bochs-svm:ryzen bochs-vmx:corei7_skylake_x; do
 	report_smp "$name" "$out/$name-time.log" "$out/$name-smp.log"
 done
 echo "== Bochs corei7_skylake_x, Linux"
+start=$SECONDS
 bochs_until corei7_skylake_x "$out/linux.iso" "$out/bochs-vmx-linux.log" 'hv: poweroff' 900 2 512
-bochs_until corei7_skylake_x "$out/linux-bare.iso" "$out/bochs-bare-linux.log" 'reboot: Power down' \
-	900 2 256
-report_linux bochs-vmx "$out/bochs-vmx-linux.log" "$out/bochs-bare-linux.log"
+hv_wall=$((SECONDS - start)) start=$SECONDS
+BOCHS_IGNORE_BAD_MSRS=1 bochs_until corei7_skylake_x "$out/linux-bare.iso" \
+	"$out/bochs-bare-linux.log" 'reboot: Power down' 900 2 256
+bare_wall=$((SECONDS - start))
+printf '%-10s linux boot to power-off, wall: hv=%s s bare=%s s ratio=%s\n' bochs-vmx "$hv_wall" \
+	"$bare_wall" "$(ratio "$hv_wall" "$bare_wall")"
+report_linux bochs-vmx "$out/bochs-vmx-linux.log" "$out/bochs-bare-linux.log" | grep -v 'to the shell'

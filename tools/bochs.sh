@@ -7,6 +7,8 @@
 # display takes the next free VNC port from 5900 and never waits for a client.
 # BOCHS_COM1_SOCKET=HOST:PORT puts COM1 on a TCP socket Bochs listens on
 # instead (SERIAL_OUT then only names the config and log files).
+# BOCHS_IGNORE_BAD_MSRS=1 lets a bare OS touch MSRs Bochs lacks (reads 0)
+# instead of stopping Bochs; the hypervisor answers every MSR itself.
 set -euo pipefail
 
 usage() {
@@ -32,7 +34,7 @@ megs: $megs
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 display_library: rfb, options="timeout=0"
-cpu: model=$model, count=$count, ips=4000000, reset_on_triple_fault=0, ignore_bad_msrs=0
+cpu: model=$model, count=$count, ips=4000000, reset_on_triple_fault=0, ignore_bad_msrs=${BOCHS_IGNORE_BAD_MSRS:-0}
 ata0-master: type=cdrom, path=$iso, status=inserted
 boot: cdrom
 com1: enabled=1, $com1
