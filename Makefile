@@ -71,8 +71,9 @@ $(BUILD)/hv-linux.iso: $(BUILD)/hv.elf $(LINUX_GUEST) tools/mkiso.sh
 		$(BUILD)/linux/initrd.gz "vm=linux role=initrd"
 
 GUEST ?= linux
+FIRMWARE ?= bios
 run: $(if $(filter demo,$(GUEST)),$(BUILD)/hv.iso,$(BUILD)/hv-linux.iso)
-	QEMU_SMP=2 QEMU_MEM=1024 tools/qemu.sh $<
+	FIRMWARE=$(FIRMWARE) QEMU_SMP=2 QEMU_MEM=1024 tools/qemu.sh $<
 
 # Host unit tests: each tests/unit/NAME.mk adds NAME to UNIT_TESTS and lists
 # NAME_SRCS; NAME_TSAN := 1 builds a ThreadSanitizer twin as well.

@@ -5,7 +5,7 @@ set -euo pipefail
 
 # libc6-dev is only a recommendation of gcc, but the host unit tests and
 # newlib's configure need the host C library's headers and crt files.
-PACKAGES="gcc libc6-dev binutils make grub-pc-bin grub-common xorriso mtools
+PACKAGES="gcc libc6-dev binutils make grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf
 	qemu-system-x86 bochs bochsbios vgabios newlib-source libcmocka-dev
 	xz-utils cpio python3-pexpect"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build a GRUB BIOS boot ISO: GRUB loads HV_ELF as /boot/hv.elf with multiboot2
+# Build a GRUB boot ISO for BIOS and UEFI: GRUB loads HV_ELF as /boot/hv.elf with multiboot2
 # and HV_CMDLINE, then each FILE as /boot/<its base name> with `module2` and its
 # MODULE_ARGS (the guest's VM settings), in the order given. GRUB talks on COM1
 # and boots at once.
@@ -59,8 +59,11 @@ $(printf '%s\n' "${modules[@]}")
 CFG
 
 # grub-mkrescue chatters on success: show its output only when it fails.
-if ! log=$(grub-mkrescue --directory=/usr/lib/grub/i386-pc -o "$out" \
-	--install-modules="multiboot2 multiboot normal serial terminal boot gzio part_msdos part_gpt" \
+# With grub-pc-bin and grub-efi-amd64-bin both installed the image boots
+# under BIOS and UEFI alike; the partition modules are those GRUB's EFI
+# image probes for (without them it reports each missing one).
+if ! log=$(grub-mkrescue -o "$out" \
+	--install-modules="multiboot2 multiboot normal serial terminal boot gzio part_msdos part_gpt part_acorn part_amiga part_apple part_bsd part_dfly part_dvh part_plan part_sun part_sunpc" \
 	--fonts= --locales= --themes= "$root" 2>&1); then
 	printf '%s\n' "$log" >&2
 	die "grub-mkrescue failed"
