@@ -66,11 +66,13 @@ void tsc_sync_report(void)
 	unsigned worst_cpu = 0;
 
 	for (unsigned cpu = 1; cpu < cpu_count(); cpu++) {
+		uint64_t skew = (uint64_t)llabs(tsc_skew(cpu));
+
 		log_debug("tsc: cpu%u is %lld cycles from cpu0, to within %llu", cpu,
 			  (long long)measured[cpu].skew, (unsigned long long)measured[cpu].error);
 		error = MAX(error, measured[cpu].error);
-		if ((uint64_t)llabs(tsc_skew(cpu)) > worst) {
-			worst = llabs(tsc_skew(cpu));
+		if (skew > worst) {
+			worst = skew;
 			worst_cpu = cpu;
 		}
 	}

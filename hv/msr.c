@@ -52,6 +52,12 @@ void msr_vcpu_init(struct vcpu *v)
 	msr_platform_init(&v->msrs);
 }
 
+/* The TSC as `v` reads it now. */
+static uint64_t guest_tsc(const struct vcpu *v)
+{
+	return rdtsc() + (uint64_t)v->tsc_offset;
+}
+
 void msr_tsc_adjust(struct vcpu *v, int64_t delta)
 {
 	v->tsc_offset += delta;
@@ -68,7 +74,7 @@ bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 		*value = v->efer;
 		return true;
 	case MSR_TSC:
-		*value = rdtsc() + (uint64_t)v->tsc_offset;
+		*value = guest_tsc(v);
 		return true;
 	case MSR_APIC_BASE:
 		*value = vlapic_base(v->lapic);
@@ -99,7 +105,7 @@ bool msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 		v->efer = value;
 		return true;
 	case MSR_TSC:
-		msr_tsc_adjust(v, (int64_t)(value - (rdtsc() + (uint64_t)v->tsc_offset)));
+		msr_tsc_adjust(v, (int64_t)(value - guest_tsc(v)));
 		return true;
 	case MSR_APIC_BASE:
 		return vlapic_base_write(v->lapic, value);

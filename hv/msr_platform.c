@@ -9,8 +9,8 @@
 #include "hv/cpuid.h"
 #include "hv/msr.h"
 #include "hv/vcpu.h"
+#include "x86/regs.h"
 
-#define MSR_FEATURE_CONTROL	0x3a
 #define MSR_TSC_ADJUST		0x3b
 #define MSR_BIOS_SIGN_ID	0x8b	/* AMD: PATCH_LEVEL */
 #define MSR_PLATFORM_INFO	0xce

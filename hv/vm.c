@@ -62,12 +62,18 @@ bool vm_exit(struct vm *vm, struct vcpu *by, enum vdev_end how, uint32_t status)
 
 void vm_end(struct vm *vm, struct vcpu *v)
 {
-	if (vm->exited && vm->exit_how == VDEV_END_EXIT) {
-		log_info("vm %s: exit status=%u", vm->name, vm->exit_status);
-	} else if (vm->exited && vm->exit_how == VDEV_END_POWEROFF) {
-		log_info("vm %s: power off, exit status=0", vm->name);
-	} else if (vm->exited) {
-		log_info("vm %s: reboot", vm->name);
+	if (vm->exited) {
+		switch (vm->exit_how) {
+		case VDEV_END_EXIT:
+			log_info("vm %s: exit status=%u", vm->name, vm->exit_status);
+			break;
+		case VDEV_END_POWEROFF:
+			log_info("vm %s: power off, exit status=0", vm->name);
+			break;
+		case VDEV_END_RESET:
+			log_info("vm %s: reboot", vm->name);
+			break;
+		}
 	} else {
 		log_hold();
 		log_error("vm %s: stopped: %s", vm->name, vm->stop_reason);
