@@ -15,7 +15,7 @@ send awk '/MemTotal/ { print ($2 > 3072 * 1024 ? "more" : "less") "-than-3-gib" 
 expect more-than-3-gib
 send poweroff -f
 wait vm big: power off, exit status=0
-wait vm big: .*pages mapped
+wait vm big: .*pages mapped: [0-9]+ 4K, [0-9]+ 2M, [0-9]+ 1G; memory core
 STEPS
 reason=$(python3 tests/system/console_session.py "$iso" "$log" big \
 	"$systest_dir/qemu-linux-4g.steps" -smp 1 -m 4096 -cpu EPYC) || fail "linux shell: $reason"
