@@ -66,7 +66,7 @@ $(LINUX_GUEST) &: guests/linux/build.sh guests/linux/init
 
 # `make run`: the Linux guest (2 vCPUs) with its shell on this terminal.
 $(BUILD)/hv-linux.iso: $(BUILD)/hv.elf $(LINUX_GUEST) tools/mkiso.sh
-	tools/mkiso.sh $@ $(BUILD)/hv.elf "$(HV_CMDLINE) input=linux" \
+	tools/mkiso.sh $@ $(BUILD)/hv.elf "$(HV_CMDLINE) focus=linux" \
 		$(BUILD)/linux/vmlinuz "vm=linux mem=256M vcpus=2 -- console=ttyS0" \
 		$(BUILD)/linux/initrd.gz "vm=linux role=initrd"
 

@@ -4,6 +4,7 @@
 #include "boot/boot_memory.h"
 #include "boot/mb2_info.h"
 #include "boot/options.h"
+#include "boot/panic.h"
 #include "boot/smp.h"
 #include "boot/vendor.h"
 #include "cpu/fpu.h"
@@ -16,11 +17,14 @@
 #include "drivers/acpi.h"
 #include "drivers/pic8259.h"
 #include "drivers/power.h"
+#include "drivers/reset.h"
 #include "drivers/rtc.h"
 #include "drivers/tsc.h"
 #include "drivers/uart16550.h"
 #include "hv/console/console.h"
 #include "hv/console/console_input.h"
+#include "hv/console/mux.h"
+#include "hv/exit_trace.h"
 #include "hv/sched.h"
 #include "hv/vendor.h"
 #include "hv/vm.h"
@@ -89,6 +93,8 @@ static void acpi_init(void)
 	}
 	if (acpi.fadt.s5_present)
 		power_init(acpi.fadt.pm1a_cnt_port, acpi.fadt.s5_slp_typa);
+	if (acpi.fadt.reset_port)
+		reset_init(acpi.fadt.reset_port, acpi.fadt.reset_value);
 	log_info("acpi: revision %u, %zu CPUs, %zu IOAPICs, PM1a control port %#x",
 		 acpi.revision, acpi.madt.cpu_count, acpi.madt.ioapic_count,
 		 acpi.fadt.pm1a_cnt_port);
@@ -126,10 +132,11 @@ static size_t vms_create(struct vm **vms)
 
 /* Log lines go to the serial console, stamped by the TSC. */
 static const struct log_backend console_log = {
-	.write = console_write,
+	.write = mux_log_write,
 	.drain = console_drain,
 	.now_us = tsc_us_since_boot,
 	.backtrace = backtrace_here,
+	.after_panic = panic_finish,
 };
 
 __noreturn void boot_main(uint32_t boot_info_pa);
@@ -150,6 +157,7 @@ __noreturn void boot_main(uint32_t boot_info_pa)
 
 	pic8259_mask_all();
 	idt_init();
+	panic_init();
 	cpu_tables_load(bsp);
 	percpu_activate(bsp);
 	memory_init();
@@ -158,17 +166,21 @@ __noreturn void boot_main(uint32_t boot_info_pa)
 	smp_init_bsp();
 	fpu_init_cpu();
 	timers_init_cpu();
-	if (hv_options.selftest != SELFTEST_NONE)
+	if (hv_options.selftest != SELFTEST_NONE && hv_options.selftest != SELFTEST_PANIC)
 		traps_selftest(selftest_name(hv_options.selftest));
 	smp_boot(acpi.madt.apic_ids, acpi.madt.cpu_count, hv_options.smp_max);
 	tsc_sync_report();
+	if (exit_trace_init(cpu_count()))
+		log_warn("trace: no memory for the exit traces of %u CPUs", cpu_count());
 	vendor_probe();
 	struct vm *vms;
 	size_t nr_vms = vms_create(&vms);
 
 	log_info("hv: ready cpus=%u free=%llu MiB", cpu_count(),
 		 (unsigned long long)(pmm_free_bytes() >> 20));
-	console_input_start(vms, nr_vms, hv_options.input);
+	console_input_start(vms, nr_vms, hv_options.focus, hv_options.history_kib << 10);
+	if (hv_options.selftest == SELFTEST_PANIC)
+		panic_selftest_arm();
 	sched_start(vms, nr_vms, hv_options.idle == IDLE_POWEROFF);
 	sched_loop();
 }

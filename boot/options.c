@@ -16,12 +16,16 @@ struct hv_options hv_options = {
 	.console_baud = UART_MAX_BAUD,
 	.smp_max = MAX_CPUS,
 	.idle = IDLE_HALT,
+	.panic = PANIC_HALT,
 	.selftest = SELFTEST_NONE,
+	.focus = "log",
+	.history_kib = 64,
 };
 
 static const char *const level_names[] = { "error", "warn", "info", "debug", NULL };
 static const char *const idle_names[] = { "halt", "poweroff", NULL };
-static const char *const selftest_names[] = { "none", "ud", "pf", "de", NULL };
+static const char *const panic_names[] = { "halt", "poweroff", "reboot", NULL };
+static const char *const selftest_names[] = { "none", "ud", "pf", "de", "panic", NULL };
 
 /* Apply `console=comN[,BAUD]`; false if it names no known port or baud
  * rate (a baud rate must divide the UART clock). */
@@ -56,9 +60,13 @@ void options_parse(const char *cmdline)
 		CMDLINE_OPT_UINT("smp", &hv_options.smp_max, 1, MAX_CPUS, "most CPUs to start"),
 		CMDLINE_OPT_FLAG("nosmp", &nosmp, "start only the boot CPU"),
 		CMDLINE_OPT_ENUM("idle", &hv_options.idle, idle_names, "when nothing is left to run"),
+		CMDLINE_OPT_ENUM("panic", &hv_options.panic, panic_names, "after a panic's report"),
 		CMDLINE_OPT_ENUM("selftest", &hv_options.selftest, selftest_names,
-				 "fault on purpose (tests the exception path)"),
-		CMDLINE_OPT_STRING("input", hv_options.input, "the VM the console's input goes to"),
+				 "fault or panic on purpose (tests those paths)"),
+		CMDLINE_OPT_STRING("focus", hv_options.focus,
+				   "console focus at boot: log|monitor|a VM's name"),
+		CMDLINE_OPT_UINT("history", &hv_options.history_kib, 1, 16384,
+				 "KiB of history per console"),
 	};
 
 	cmdline_parse(cmdline_skip_path(cmdline), table, ARRAY_SIZE(table));

@@ -4,15 +4,18 @@
 #include "lib/compiler.h"
 
 enum idle_action { IDLE_HALT, IDLE_POWEROFF };
-enum selftest { SELFTEST_NONE, SELFTEST_UD, SELFTEST_PF, SELFTEST_DE };
+enum panic_action { PANIC_HALT, PANIC_POWEROFF, PANIC_REBOOT };
+enum selftest { SELFTEST_NONE, SELFTEST_UD, SELFTEST_PF, SELFTEST_DE, SELFTEST_PANIC };
 
 struct hv_options {
 	uint16_t console_port;
 	unsigned console_baud;
 	uint64_t smp_max;		/* most CPUs to start */
 	unsigned idle;			/* enum idle_action */
+	unsigned panic;			/* enum panic_action */
 	unsigned selftest;		/* enum selftest */
-	char input[16];			/* the VM the console's input goes to ("": first) */
+	char focus[32];			/* what has the console's focus at boot */
+	uint64_t history_kib;		/* history kept per console */
 };
 
 extern struct hv_options hv_options;

@@ -1,7 +1,8 @@
 /* ACPI table discovery: from the RSDP through the XSDT (or RSDT) to the MADT
- * (CPUs, IOAPICs) and the FADT (power-management ports, DSDT, S5 sleep
- * type). Firmware tables are untrusted: every table is mapped through the
- * caller's callback and its length and checksum are checked before use. */
+ * (CPUs, IOAPICs) and the FADT (power-management ports, reset register,
+ * DSDT, S5 sleep type). Firmware tables are untrusted: every table is
+ * mapped through the caller's callback and its length and checksum are
+ * checked before use. */
 #pragma once
 
 #include "lib/compiler.h"
@@ -47,6 +48,8 @@ struct acpi_fadt_info {
 	uint64_t dsdt_address;	/* 0: none or not a valid DSDT */
 	bool s5_present;	/* the DSDT was valid and names _S5_ */
 	uint8_t s5_slp_typa;	/* SLP_TYPa value for soft-off */
+	uint16_t reset_port;	/* the reset register, if supported and a port; else 0 */
+	uint8_t reset_value;	/* what to write there to reset the machine */
 };
 
 struct acpi_info {

@@ -1,5 +1,6 @@
 /* FADT parser: the power-management ports the hypervisor drives itself (PM1a
- * control for soft-off, PM timer) and the DSDT's S5 sleep type. */
+ * control for soft-off, PM timer, the reset register) and the DSDT's S5
+ * sleep type. */
 #include <string.h>
 
 #include "drivers/acpi_tables.h"
@@ -21,6 +22,19 @@ static uint16_t block_port(bool have_extended, const struct acpi_gas *extended,
 	return port <= UINT16_MAX ? port : 0;
 }
 
+/* The reset register when the FADT says it works and it is an I/O port
+ * (ACPI 2.0+; memory and PCI-configuration ones are not driven). */
+static void reset_register(const struct acpi_fadt *fadt, struct acpi_fadt_info *out)
+{
+	const struct acpi_gas *reg = &fadt->reset_reg;
+
+	if (!FADT_HAS(fadt, reset_value) || !(fadt->flags & ACPI_FADT_RESET_REG_SUP) ||
+	    reg->space_id != ACPI_SPACE_IO || !reg->address || reg->address > UINT16_MAX)
+		return;
+	out->reset_port = reg->address;
+	out->reset_value = fadt->reset_value;
+}
+
 void acpi_parse_fadt(const struct acpi_sdt_header *hdr, const struct acpi_mapper *m,
 		     struct acpi_fadt_info *out)
 {
@@ -39,6 +53,7 @@ void acpi_parse_fadt(const struct acpi_sdt_header *hdr, const struct acpi_mapper
 	out->pm_timer_port = block_port(FADT_HAS(fadt, x_pm_tmr_blk),
 					&fadt->x_pm_tmr_blk, fadt->pm_tmr_blk);
 	out->pm_timer_32bit = fadt->flags & ACPI_FADT_TMR_VAL_EXT;
+	reset_register(fadt, out);
 	dsdt_address = FADT_HAS(fadt, x_dsdt) && fadt->x_dsdt ? fadt->x_dsdt : fadt->dsdt;
 	dsdt = dsdt_address ? acpi_map_table(m, dsdt_address, "DSDT") : NULL;
 	if (dsdt) {

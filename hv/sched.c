@@ -64,14 +64,12 @@ static void sched_vm_ended(void)
 		power_off();
 }
 
-/* A vCPU that wakes runs next on its CPU: it waited for an event (a
- * timer, an IPI) and usually runs briefly before it halts again. */
-void vcpu_wake(struct vcpu *v)
+/* Make `v` runnable if it is in state `from`; it runs next on its CPU. */
+static void vcpu_make_runnable(struct vcpu *v, int from)
 {
 	struct sched_cpu *sc = &sched_cpus[v->cpu];
-	int halted = VCPU_HALTED;
 
-	if (!__atomic_compare_exchange_n(&v->state, &halted, VCPU_RUNNABLE, false,
+	if (!__atomic_compare_exchange_n(&v->state, &from, VCPU_RUNNABLE, false,
 					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		return;
 	spin_lock(&sc->lock);
@@ -80,6 +78,18 @@ void vcpu_wake(struct vcpu *v)
 	spin_unlock(&sc->lock);
 	WRITE_ONCE(sc->resched, true);
 	sched_kick_cpu(v->cpu);
+}
+
+/* A vCPU that wakes runs next on its CPU: it waited for an event (a
+ * timer, an IPI) and usually runs briefly before it halts again. */
+void vcpu_wake(struct vcpu *v)
+{
+	vcpu_make_runnable(v, VCPU_HALTED);
+}
+
+void vcpu_unpause(struct vcpu *v)
+{
+	vcpu_make_runnable(v, VCPU_PAUSED);
 }
 
 void vcpu_request(struct vcpu *v, uint32_t req)
@@ -186,6 +196,7 @@ void sched_vcpu_exit(struct vcpu *v)
 {
 	struct sched_cpu *sc = &sched_cpus[v->cpu];
 	struct vcpu **p = &sc->ring;
+	struct vm *vm = v->vm;		/* the last vCPU to go frees v with its VM */
 
 	spin_lock(&sc->lock);
 	if (sc->nr_vcpus == 1) {
@@ -203,10 +214,10 @@ void sched_vcpu_exit(struct vcpu *v)
 	spin_unlock(&sc->lock);
 	if (sc->loaded == v)
 		sc->loaded = NULL;
-	if (!vm_vcpu_gone(v->vm))
+	if (!vm_vcpu_gone(vm))
 		return;
-	if (vm_restart(v->vm))
-		sched_start_vm(v->vm);
+	if (vm_restart(vm))
+		sched_start_vm(vm);
 	else
 		sched_vm_ended();
 }

@@ -38,6 +38,9 @@ void sched_kick_cpu(unsigned cpu);
 /* Make a halted `v` runnable (and its CPU notice); no-op otherwise. */
 void vcpu_wake(struct vcpu *v);
 
+/* Make a paused `v` runnable (and its CPU notice); no-op otherwise. */
+void vcpu_unpause(struct vcpu *v);
+
 /* Whether the running vCPU should end its slice now (a vCPU of this CPU
  * woke and waits for its turn). */
 bool sched_should_yield(void);

@@ -53,6 +53,7 @@ struct vcpu_sregs {
 enum vcpu_state {
 	VCPU_RUNNABLE,		/* runs when its CPU picks it */
 	VCPU_HALTED,		/* HLT, or waiting for a start-up IPI: until an event */
+	VCPU_PAUSED,		/* the operator paused its VM: until vm_resume() */
 	VCPU_DEAD,		/* its VM has ended; it runs no more */
 };
 
@@ -63,6 +64,7 @@ enum vcpu_state {
 #define VCPU_REQ_EVENT		(1u << 2)	/* an interrupt or NMI is pending */
 #define VCPU_REQ_INIT		(1u << 3)	/* INIT: reset, wait for a start-up IPI */
 #define VCPU_REQ_SIPI		(1u << 4)	/* start-up IPI at sipi_vector */
+#define VCPU_REQ_PAUSE		(1u << 5)	/* the operator pauses its VM */
 
 /* The state a vCPU owns that VM entry and exit do not switch. */
 struct vcpu_owned {
@@ -102,6 +104,7 @@ struct vcpu {
 	void *vendor;			/* struct svm_vcpu / struct vmx_vcpu */
 	uint64_t exits;
 	uint64_t exits_by_reason[EXIT_REASON_COUNT];	/* written by its own CPU only */
+	uint64_t exit_cycles[EXIT_REASON_COUNT];	/* TSC cycles handling them, likewise */
 
 	/* Scheduling (hv/sched.c): the CPU it runs on for its whole life,
 	 * the next vCPU on that CPU's ring, and atomics other CPUs use. */
@@ -121,6 +124,7 @@ struct vcpu {
 
 	struct vcpu_owned owned;
 	struct vcpu_msrs msrs;
+	struct vcpu_sregs paused_sregs;	/* as it was when it last paused */
 };
 
 /* GPR `n` in the instruction encoding's numbering (RAX RCX RDX RBX RSP

@@ -8,6 +8,7 @@
 #include "hv/dev/insn.h"
 #include "hv/dev/vdev.h"
 #include "hv/dev/vlapic.h"
+#include "hv/exit_trace.h"
 #include "hv/guest_mem.h"
 #include "hv/hypercall.h"
 #include "hv/mmio.h"
@@ -261,8 +262,34 @@ static bool handle_exit(struct vcpu *v, const struct vm_exit *e)
 	return false;
 }
 
+/* The operator paused v's VM: keep a snapshot of its registers for the
+ * monitor and stop running until vm_resume(). A resume that came between
+ * the request and now saw `v` still runnable: `v` undoes its own pause
+ * (as a halt looks once more for a wakeup). */
+static void vcpu_pause(struct vcpu *v)
+{
+	int paused = VCPU_PAUSED;
+
+	vendor->get_sregs(v, &v->paused_sregs);
+	__atomic_store_n(&v->state, VCPU_PAUSED, __ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&v->vm->paused, __ATOMIC_SEQ_CST))
+		__atomic_compare_exchange_n(&v->state, &paused, VCPU_RUNNABLE, false,
+					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+/* handle_exit(), its cycles counted per exit reason for the monitor. */
+static bool vcpu_handle_timed(struct vcpu *v, const struct vm_exit *e)
+{
+	uint64_t t0 = tsc_now();
+	bool ok = handle_exit(v, e);
+
+	if (e->reason < EXIT_REASON_COUNT)
+		v->exit_cycles[e->reason] += tsc_now() - t0;
+	return ok;
+}
+
 /* Act on the requests other CPUs made of `v`; false when its VM ended
- * and it has been torn down. */
+ * and it has been torn down, or it paused. */
 static bool vcpu_take_requests(struct vcpu *v)
 {
 	uint32_t req = __atomic_exchange_n(&v->requests, 0, __ATOMIC_SEQ_CST);
@@ -280,6 +307,10 @@ static bool vcpu_take_requests(struct vcpu *v)
 		vcpu_handle_init(v);
 	if (req & VCPU_REQ_SIPI)
 		vcpu_handle_sipi(v);
+	if ((req & VCPU_REQ_PAUSE) && __atomic_load_n(&v->vm->paused, __ATOMIC_SEQ_CST)) {
+		vcpu_pause(v);
+		return false;
+	}
 	return true;
 }
 
@@ -317,6 +348,7 @@ static bool vcpu_enter(struct vcpu *v, struct vm_exit *exit)
 	vendor->vcpu_run(v, exit);
 	cpumask_clear(&vm->in_guest, v->cpu);
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
+	exit_trace_record(v, exit);
 	v->exits++;
 	if (exit->reason < EXIT_REASON_COUNT)
 		v->exits_by_reason[exit->reason]++;
@@ -336,7 +368,7 @@ void vcpu_run(struct vcpu *v, uint64_t slice_end)
 		timers_program(slice_end);
 		if (!vcpu_enter(v, &exit))
 			continue;
-		if (!handle_exit(v, &exit) && v->vm->ender == v)
+		if (!vcpu_handle_timed(v, &exit) && v->vm->ender == v)
 			vm_end(v->vm, v);
 		timers_run();
 		if (READ_ONCE(v->state) != VCPU_RUNNABLE || v->yield || tsc_now() >= slice_end ||

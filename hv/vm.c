@@ -86,19 +86,25 @@ void vm_end(struct vm *vm, struct vcpu *v)
 		vcpu_request(&vm->vcpus[i], VCPU_REQ_STOP);
 }
 
-void vm_console_focus(struct vm *vm)
-{
-	spin_lock(&vm->input_lock);
-	vm->console_focused = true;
-	if (vm->devices)
-		vdev_uart_show_prompts(vm->devices);
-	spin_unlock(&vm->input_lock);
-}
+void (*vm_console_output)(struct vm *vm, const uint8_t *bytes, unsigned n);
 
-/* The VM reset itself and will be built anew (vm_restart()). */
+/* The VM ended in a way its configuration restarts (vm_restart()). One
+ * the hypervisor stopped (a triple fault, ...) stays stopped: its fault
+ * would most likely come again. */
 static bool vm_will_restart(const struct vm *vm)
 {
-	return vm->exited && vm->exit_how == VDEV_END_RESET && vm->config->restart_on_reboot;
+	if (vm->killed)
+		return vm->restart_after_kill;
+	if (!vm->exited)
+		return false;
+	switch (vm->exit_how) {
+	case VDEV_END_RESET:
+		return vm->config->restart_on_reboot;
+	case VDEV_END_EXIT:
+	case VDEV_END_POWEROFF:
+		return vm->config->restart_on_exit;
+	}
+	return false;
 }
 
 int vm_console_input(struct vm *vm, const uint8_t *bytes, unsigned len)
@@ -124,7 +130,13 @@ void vm_report_unbuilt(struct vm *vm)
 /* Guest console lines go to the hypervisor's log, already prefixed. */
 static void vm_console_line(void *ctx, const char *line)
 {
-	log_info("%s", line);
+	log_guest_line(line);
+}
+
+static void vm_console_bytes(void *ctx, const uint8_t *bytes, unsigned n)
+{
+	if (vm_console_output)
+		vm_console_output(ctx, bytes, n);
 }
 
 /* Gather the VM's kernel and modules from the boot modules and load them. */
@@ -173,9 +185,10 @@ static void vm_free(struct vm *vm)
 {
 	struct vdev_set *devices;
 
-	spin_lock(&vm->input_lock);
+	spin_lock(&vm->input_lock);	/* the operator looks at it no more */
 	devices = vm->devices;
 	vm->devices = NULL;
+	vm->nr_vcpus = 0;
 	spin_unlock(&vm->input_lock);
 	vdev_set_destroy(devices);
 	vioapic_destroy(vm->ioapic);
@@ -247,6 +260,8 @@ static int vm_platform_create(struct vm *vm)
 		.ram_bytes = cfg->mem,
 		.vcpus = cfg->vcpus,
 		.console = vm_console_line,
+		.console_bytes = vm_console_bytes,
+		.console_ctx = vm,
 		.pic_intr = vm_pic_intr,
 		.irq_ctx = vm,
 		.wallclock = rtc_now(),
@@ -260,7 +275,10 @@ static int vm_platform_create(struct vm *vm)
 	return vm->devices ? 0 : -1;
 }
 
-static_assert(offsetof(struct vm, input_lock) == 0, "vm_create() clears what follows it");
+/* What vm_create() keeps: the fields before config (input_lock, restarts). */
+#define VM_KEPT_BYTES offsetof(struct vm, config)
+static_assert(offsetof(struct vm, input_lock) == 0 && offsetof(struct vm, restarts) < VM_KEPT_BYTES,
+	      "vm_create() clears only what follows input_lock and restarts");
 
 int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_module *mods)
 {
@@ -270,7 +288,7 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_modu
 	uint64_t pages_free = pmm_free_bytes(), heap_used = heap_used_bytes();
 
 	spin_lock(&vm->input_lock);	/* console input may look at a restarting VM */
-	memset((char *)vm + sizeof(vm->input_lock), 0, sizeof(*vm) - sizeof(vm->input_lock));
+	memset((char *)vm + VM_KEPT_BYTES, 0, sizeof(*vm) - VM_KEPT_BYTES);
 	vm->config = cfg;
 	vm->mods = mods;
 	vm->name = cfg->name;
@@ -303,7 +321,11 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_modu
 			goto fail;
 		}
 	}
-	vm->nr_vcpus = vm->vcpus_live = cfg->vcpus;
+	vm->created_tsc = tsc_now();
+	vm->vcpus_live = cfg->vcpus;
+	spin_lock(&vm->input_lock);	/* the operator may look at it now */
+	vm->nr_vcpus = cfg->vcpus;
+	spin_unlock(&vm->input_lock);
 	log_debug("vm %s: %llu MiB, %u vCPUs, %s kernel entered at %#llx; hypervisor memory: "
 		  "%llu KiB of heap, %llu KiB of pages besides guest RAM", vm->name,
 		  (unsigned long long)(vm->ram_bytes >> 20), vm->nr_vcpus,
@@ -326,17 +348,23 @@ void vcpu_teardown(struct vcpu *v)
 
 bool vm_restart(struct vm *vm)
 {
-	bool focused = vm->console_focused;
+	bool built;
 
 	if (!vm_will_restart(vm))
 		return false;
 	log_info("vm %s: restarting", vm->name);
-	if (vm_create(vm, vm->config, vm->mods)) {
+	built = vm_create(vm, vm->config, vm->mods) == 0;
+	spin_lock(&vm->input_lock);	/* the operator sees the build through */
+	vm->restarts++;
+	spin_unlock(&vm->input_lock);
+	if (!built) {
 		vm_report_unbuilt(vm);
 		return false;
 	}
-	if (focused)
-		vm_console_focus(vm);
+	/* The same VM each time: a leak shows as these figures drifting. */
+	log_debug("vm %s: restart %u: host free %llu KiB, heap %llu bytes", vm->name, vm->restarts,
+		  (unsigned long long)(pmm_free_bytes() >> 10),
+		  (unsigned long long)heap_used_bytes());
 	return true;
 }
 

@@ -26,10 +26,13 @@ struct vm_ram_block {
 };
 
 struct vm {
-	/* The operator's input vs. the VM's end. First, because it outlives
-	 * the rest: vm_create() keeps it while console input may hold it. */
+	/* The operator (console input, the monitor) vs. the VM's build and
+	 * end: nr_vcpus is published and withdrawn under it, and whoever sees
+	 * it nonzero under the lock may look at the VM until unlocking. First,
+	 * because it outlives the rest: vm_create() keeps it. */
 	struct spinlock input_lock;
-	const struct vm_config *config;
+	unsigned restarts;		/* times vm_restart() rebuilt it; kept too */
+	const struct vm_config *config;	/* vm_create() clears from here on */
 	const struct boot_module *mods;	/* where its kernel and modules are */
 	const char *name;
 	uint64_t ram_bytes;
@@ -42,7 +45,6 @@ struct vm {
 	struct tdp_mmu mmu;
 	bool slots_ready, mmu_ready;	/* what to tear down */
 	struct vdev_set *devices;	/* NULL once freed (under input_lock) */
-	bool console_focused;		/* vm_console_focus() was called */
 	struct vapic_bus *apic_bus;	/* the vCPUs' local APICs */
 	struct vioapic *ioapic;
 	unsigned nr_vcpus;		/* 0 when the VM could not be built */
@@ -52,6 +54,10 @@ struct vm {
 	struct vm_stats stats;
 	bool ending;			/* atomic: someone ended it; the first wins */
 	struct vcpu *ender;		/* that someone (NULL: vm_create) */
+	uint64_t created_tsc;		/* when vm_create() built it */
+	bool paused;			/* atomic: the operator paused it */
+	bool killed;			/* the operator ended it (vm_kill()) */
+	bool restart_after_kill;	/* ... to build it anew */
 	bool exited;			/* the guest ended itself, as exit_how says */
 	enum vdev_end exit_how;
 	uint32_t exit_status;
@@ -64,14 +70,31 @@ struct vm {
  * allocated, vm->nr_vcpus 0). */
 int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_module *mods);
 
-/* The operator's input goes to this VM: show its prompts (vdev_uart_show_prompts). */
-void vm_console_focus(struct vm *vm);
+/* Where the bytes a VM sends on its COM1 go (the console multiplexer
+ * sets it before any VM runs); called under the VM's device lock. */
+extern void (*vm_console_output)(struct vm *vm, const uint8_t *bytes, unsigned n);
 
 /* Give the VM's COM1 bytes the operator typed. Returns how many it took
  * (its FIFO may be full, or a restart is under way: the caller keeps the
  * rest), or -1 once the VM has ended for good. Call from any CPU, outside
  * the VM's device accesses. */
 int vm_console_input(struct vm *vm, const uint8_t *bytes, unsigned len);
+
+/* The operator pauses `vm`: each vCPU stops at its next exit, keeping a
+ * snapshot of its registers, until vm_resume(). False (nothing done)
+ * unless the VM runs and is not paused. */
+bool vm_pause(struct vm *vm);
+
+/* Whether every vCPU of a paused `vm` has stopped (or the VM is gone). */
+bool vm_pause_done(struct vm *vm);
+
+/* Let a paused `vm` run again; false unless it was paused. */
+bool vm_resume(struct vm *vm);
+
+/* The operator ends `vm` (and with `restart` builds it anew from its
+ * configuration once its vCPUs are gone). False unless it runs and is
+ * not ending already. */
+bool vm_kill(struct vm *vm, bool restart);
 
 /* Report a VM vm_create() refused ("vm NAME: stopped: ..."). */
 void vm_report_unbuilt(struct vm *vm);
@@ -94,8 +117,9 @@ void vm_end(struct vm *vm, struct vcpu *v);
 bool vm_vcpu_gone(struct vm *vm);
 
 /* After the last vCPU of `vm` is gone: a VM that reset itself and has
- * on_reboot=restart is built anew from its configuration. Returns whether
- * it was (its vCPUs then wait to be placed); a build that fails is
+ * on_reboot=restart, or exited or powered off and has on_exit=restart, is
+ * built anew from its configuration and vm->restarts counts it. Returns
+ * whether it was (its vCPUs then wait to be placed); a build that fails is
  * reported as at boot. */
 bool vm_restart(struct vm *vm);
 

@@ -66,6 +66,7 @@ static void add_kernel(struct vm_set *set, const struct vm_line *l)
 	memcpy(vm->cpus, l->cpus, sizeof(vm->cpus));
 	vm->kind = l->kind;
 	vm->restart_on_reboot = l->restart_on_reboot;
+	vm->restart_on_exit = l->restart_on_exit;
 	vm->kernel.string = l->tail;
 	if (l->bad)
 		vm_fail(vm, "%s", l->error);

@@ -1,7 +1,7 @@
 /* Virtual machine configurations, read from the GRUB module2 lines:
  *
  *   module2 /boot/t.elf vm=NAME mem=32M [vcpus=1] [cpus=0,2-3] [kind=auto]
- *           [on_reboot=end] -- guest args
+ *           [on_reboot=end] [on_exit=stop] -- guest args
  *   module2 /boot/m.bin vm=NAME role=module -- module string
  *   module2 /boot/rd.img vm=NAME role=initrd
  *
@@ -35,6 +35,7 @@ struct vm_config {
 	uint16_t cpus[VM_VCPUS_MAX];	/* vCPU i runs on cpus[i % nr_cpus] */
 	enum vm_kind kind;
 	bool restart_on_reboot;		/* on_reboot=restart: a reset builds it anew */
+	bool restart_on_exit;		/* on_exit=restart: so does an exit or a power-off */
 	struct vm_module_ref kernel;	/* kernel.string is the guest command line */
 	size_t module_count;
 	struct vm_module_ref modules[VM_MODULES_MAX];	/* in module2 line order */

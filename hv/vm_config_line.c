@@ -14,14 +14,16 @@
 /* Longest key=value setting; longer ones are rejected, not cut. */
 #define SETTING_MAX 64
 
-enum vm_key { KEY_VM, KEY_MEM, KEY_VCPUS, KEY_CPUS, KEY_KIND, KEY_ROLE, KEY_ON_REBOOT };
+enum vm_key { KEY_VM, KEY_MEM, KEY_VCPUS, KEY_CPUS, KEY_KIND, KEY_ROLE, KEY_ON_REBOOT,
+	      KEY_ON_EXIT };
 #define KEY_BIT(k)	(1u << (k))
 #define KERNEL_ONLY_KEYS (KEY_BIT(KEY_MEM) | KEY_BIT(KEY_VCPUS) | KEY_BIT(KEY_CPUS) | \
-			  KEY_BIT(KEY_KIND) | KEY_BIT(KEY_ON_REBOOT))
+			  KEY_BIT(KEY_KIND) | KEY_BIT(KEY_ON_REBOOT) | KEY_BIT(KEY_ON_EXIT))
 
 static const char *const key_names[] = { "vm", "mem", "vcpus", "cpus", "kind", "role",
-					 "on_reboot", NULL };
+					 "on_reboot", "on_exit", NULL };
 static const char *const on_reboot_names[] = { "end", "restart", NULL };
+static const char *const on_exit_names[] = { "stop", "restart", NULL };
 static const char *const kind_names[] = { "auto", "multiboot", "multiboot2", "flat", "linux",
 					  NULL };
 static const char *const role_names[] = { "kernel", "module", "initrd", NULL };
@@ -191,6 +193,16 @@ static int choose(struct vm_line *l, const char *key, const char *value,
 	return i;
 }
 
+/* on_reboot= or on_exit=: the second of `names` (restart) sets *restart. */
+static void set_restart(struct vm_line *l, const char *key, const char *value,
+			const char *const *names, const char *allowed, bool *restart)
+{
+	int choice = choose(l, key, value, names, allowed);
+
+	if (choice >= 0)
+		*restart = choice == 1;
+}
+
 /* Apply one key=value setting; `seen` collects the keys given so far. */
 static void apply_setting(struct vm_line *l, char *setting, unsigned *seen)
 {
@@ -237,9 +249,12 @@ static void apply_setting(struct vm_line *l, char *setting, unsigned *seen)
 			l->role = choice;
 		break;
 	case KEY_ON_REBOOT:
-		choice = choose(l, setting, value, on_reboot_names, "end|restart");
-		if (choice >= 0)
-			l->restart_on_reboot = choice == 1;
+		set_restart(l, setting, value, on_reboot_names, "end|restart",
+			    &l->restart_on_reboot);
+		break;
+	case KEY_ON_EXIT:
+		set_restart(l, setting, value, on_exit_names, "stop|restart",
+			    &l->restart_on_exit);
 		break;
 	}
 }
@@ -252,7 +267,7 @@ static void check_line(struct vm_line *l, unsigned seen)
 	else if (l->role == VM_ROLE_KERNEL && !(seen & KEY_BIT(KEY_MEM)))
 		line_fail(l, "no mem= (e.g. mem=32M)");
 	else if (l->role != VM_ROLE_KERNEL && (seen & KERNEL_ONLY_KEYS))
-		line_fail(l, "mem=, vcpus=, cpus=, kind= and on_reboot= belong on the kernel line");
+		line_fail(l, "mem=, vcpus=, cpus=, kind=, on_reboot= and on_exit= belong on the kernel line");
 }
 
 static const char *skip_spaces(const char *p)

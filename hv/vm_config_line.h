@@ -16,6 +16,7 @@ struct vm_line {
 	uint16_t cpus[VM_VCPUS_MAX];
 	enum vm_kind kind;
 	bool restart_on_reboot;		/* on_reboot=restart */
+	bool restart_on_exit;		/* on_exit=restart */
 	const char *tail;		/* the text after " -- ", "" if none */
 	bool bad;
 	char error[VM_ERROR_MAX];	/* the first problem, "module N: ..." */

@@ -54,3 +54,7 @@ struct vm_exit {
 		char failure[96];		/* EXIT_FAILED_ENTRY: the decoded reason */
 	};
 };
+
+/* The reason's name in reports ("io", "tdp-fault"; "bad-reason" for a
+ * value that is none). */
+const char *vm_exit_reason_name(unsigned reason);

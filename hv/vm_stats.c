@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "hv/vm.h"
+#include "hv/vm_exit.h"
 #include "hv/vm_stats.h"
 #include "lib/bug.h"
 #include "lib/log.h"
@@ -39,18 +40,6 @@ uint64_t vm_counter_read(const struct vm *vm, enum vm_counter which)
 	return 0;
 }
 
-/* Names of the exit reasons in the VM-end debug line. */
-static const char *const exit_names[] = {
-	[EXIT_CPUID] = "cpuid", [EXIT_HLT] = "hlt", [EXIT_IO] = "io",
-	[EXIT_MSR_READ] = "rdmsr", [EXIT_MSR_WRITE] = "wrmsr", [EXIT_HYPERCALL] = "hypercall",
-	[EXIT_TDP_FAULT] = "tdp-fault", [EXIT_TRIPLE_FAULT] = "triple-fault",
-	[EXIT_EXCEPTION] = "exception", [EXIT_UNDEFINED_INSN] = "ud", [EXIT_INTERRUPT] = "interrupt",
-	[EXIT_XSETBV] = "xsetbv", [EXIT_CR8] = "cr8", [EXIT_IRQ_WINDOW] = "irq-window",
-	[EXIT_NMI_WINDOW] = "nmi-window", [EXIT_PAUSE] = "pause", [EXIT_INIT] = "init",
-	[EXIT_FAILED_ENTRY] = "failed-entry", [EXIT_UNHANDLED] = "unhandled",
-};
-static_assert(ARRAY_SIZE(exit_names) == EXIT_REASON_COUNT, "a name for every exit reason");
-
 /* "vm NAME: exits by reason: io=N ..." with the reasons that happened. */
 static void log_exit_reasons(const struct vm *vm)
 {
@@ -63,8 +52,8 @@ static void log_exit_reasons(const struct vm *vm)
 		for (unsigned i = 0; i < vm->nr_vcpus; i++)
 			n += READ_ONCE(vm->vcpus[i].exits_by_reason[r]);
 		if (n)
-			used += snprintf(line + used, sizeof(line) - used, " %s=%llu", exit_names[r],
-					 (unsigned long long)n);
+			used += snprintf(line + used, sizeof(line) - used, " %s=%llu",
+					 vm_exit_reason_name(r), (unsigned long long)n);
 	}
 	log_debug("vm %s: exits by reason:%s", vm->name, used ? line : " none");
 }

@@ -65,7 +65,7 @@ void log_release(void)
 		log_lock_release(true);
 }
 
-static void log_vprintf(enum log_level level, const char *fmt, va_list ap)
+static void log_vprintf(enum log_level level, enum log_source from, const char *fmt, va_list ap)
 {
 	char line[LOG_LINE_MAX];
 	uint64_t us;
@@ -84,7 +84,7 @@ static void log_vprintf(enum log_level level, const char *fmt, va_list ap)
 		line[n++] = '\n';
 
 	bool taken = log_lock_take();
-	backend->write(line, n);
+	backend->write(level, from, line, n);
 	log_lock_release(taken);
 }
 
@@ -95,8 +95,24 @@ void log_printf(enum log_level level, const char *fmt, ...)
 	if (level > log_level)
 		return;
 	va_start(ap, fmt);
-	log_vprintf(level, fmt, ap);
+	log_vprintf(level, LOG_FROM_HV, fmt, ap);
 	va_end(ap);
+}
+
+/* log_vprintf() wants a va_list: this is its variadic door for guest lines. */
+static void log_guest_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vprintf(LOG_INFO, LOG_FROM_GUEST, fmt, ap);
+	va_end(ap);
+}
+
+void log_guest_line(const char *line)
+{
+	if (LOG_INFO <= log_level)
+		log_guest_printf("%s", line);
 }
 
 __noreturn void panic(const char *fmt, ...)
@@ -108,7 +124,9 @@ __noreturn void panic(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	log_error("PANIC: %s", msg);
-	if (backend)
+	if (backend) {
 		backend->backtrace();
+		backend->after_panic();
+	}
 	cpu_halt_forever();
 }

@@ -7,12 +7,19 @@
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
+/* Where a line comes from: the hypervisor, or a VM's console output
+ * (which the console multiplexer shows only where that VM's output goes). */
+enum log_source { LOG_FROM_HV, LOG_FROM_GUEST };
+
 /* Where lines go and what stamps them (boot/main.c fills one in). */
 struct log_backend {
-	void (*write)(const char *s, size_t n);	/* callers are serialized */
+	/* One whole line, newline included; callers are serialized. */
+	void (*write)(enum log_level level, enum log_source from, const char *s, size_t n);
 	void (*drain)(void);			/* until written bytes have left */
 	uint64_t (*now_us)(void);		/* microseconds since boot */
 	void (*backtrace)(void);		/* of the caller, for panic() */
+	void (*after_panic)(void);		/* the rest of panic()'s report, then
+						 * what to do; returns to halt the CPU */
 };
 
 /* Send every line to `b` from now on; until then lines are dropped. */
@@ -33,10 +40,14 @@ void log_printf(enum log_level level, const char *fmt, ...) __printf(2, 3);
 void log_hold(void);
 void log_release(void);
 
+/* Log a line a VM's console printed (already "[NAME] "-prefixed), at info level. */
+void log_guest_line(const char *line);
+
 #define log_error(...) log_printf(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...)  log_printf(LOG_WARN, __VA_ARGS__)
 #define log_info(...)  log_printf(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) log_printf(LOG_DEBUG, __VA_ARGS__)
 
-/* Print the message, then stop this CPU for good. */
+/* Print the message and a backtrace, let the back end finish (after_panic:
+ * more of the report, maybe a power-off or reset), then stop this CPU. */
 __noreturn void panic(const char *fmt, ...) __printf(1, 2);

@@ -111,7 +111,7 @@ report() {
 # The Linux guest under the hypervisor ($1) and bare under GRUB ($2).
 linux_isos() {
 	local bare=$out/linux-bare
-	tools/mkiso.sh "$1" build/hv.elf "console=com1 idle=poweroff loglevel=debug input=linux" \
+	tools/mkiso.sh "$1" build/hv.elf "console=com1 idle=poweroff loglevel=debug focus=linux" \
 		build/linux/vmlinuz "vm=linux mem=256M vcpus=2 -- console=ttyS0 hv-linux.poweroff" \
 		build/linux/initrd.gz "vm=linux role=initrd"
 	rm -rf "$bare" && mkdir -p "$bare/boot/grub"

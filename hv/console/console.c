@@ -22,6 +22,12 @@ void console_write(const char *s, size_t n)
 	}
 }
 
+void console_write_raw(const void *bytes, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		uart_putc(console_port, ((const char *)bytes)[i]);
+}
+
 int console_getc(void)
 {
 	return uart_getc(console_port);

@@ -3,8 +3,12 @@
 
 #include "lib/compiler.h"
 
-/* Write n bytes to the console (no locking: log_printf serializes). */
+/* Write n bytes of text to the console, each newline as CR LF (no
+ * locking: the multiplexer serializes). */
 void console_write(const char *s, size_t n);
+
+/* Write n bytes as they are (a focused VM's output drives the terminal). */
+void console_write_raw(const void *bytes, size_t n);
 
 /* Use the UART at `port` at `baud`; false (console unchanged) if none answers. */
 bool console_init(uint16_t port, unsigned baud);

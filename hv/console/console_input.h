@@ -1,11 +1,12 @@
-/* The operator's keystrokes on the console, for one VM's COM1. */
+/* The operator's keystrokes on the console: the multiplexer's keys, and
+ * input for the focused VM or the monitor. */
 #pragma once
 
 #include "lib/compiler.h"
 
 struct vm;
 
-/* Route console input to the VM named `name` among the `n` VMs (NULL or
- * "": the first that runs), polling the console UART from the calling
- * CPU's timer queue. Logs where input goes. */
-void console_input_start(struct vm *vms, size_t n, const char *name);
+/* Start the multiplexer for the `n` VMs with `history_bytes` per console,
+ * give focus to `focus` (log, monitor, or a VM's name; NULL or "": the
+ * log) and poll the console UART from the calling CPU's timer queue. */
+void console_input_start(struct vm *vms, size_t n, const char *focus, size_t history_bytes);

@@ -27,6 +27,7 @@ struct vdev_set {
 	struct vioapic *ioapic;
 	char name[VDEV_NAME_MAX + 1];
 	vdev_console_fn console;
+	vdev_console_bytes_fn console_bytes;
 	void *console_ctx;
 	bool end_requested;
 	enum vdev_end end_how;
@@ -99,6 +100,7 @@ struct vdev_set *vdev_set_create(const struct vdev_config *config)
 	set->lock = (struct spinlock)SPINLOCK_INIT;
 	strcpy(set->name, config->vm_name);
 	set->console = config->console;
+	set->console_bytes = config->console_bytes;
 	set->console_ctx = config->console_ctx;
 	set->ioapic = config->ioapic;
 	for (size_t i = 0; i < ARRAY_SIZE(standard_devices); i++) {
@@ -181,6 +183,12 @@ void *vdev_state_at(struct vdev_set *set, uint16_t port, const struct vdev_ops *
 	struct vdev_slot *slot = slot_at(set, port);
 
 	return slot && slot->ops == ops ? slot->state : NULL;
+}
+
+void vdev_console_bytes(struct vdev_set *set, const uint8_t *bytes, unsigned n)
+{
+	if (set->console_bytes)
+		set->console_bytes(set->console_ctx, bytes, n);
 }
 
 void vdev_console_line(struct vdev_set *set, const char *text, unsigned len)

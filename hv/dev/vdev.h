@@ -21,6 +21,10 @@
  * not call back into the set. */
 typedef void (*vdev_console_fn)(void *ctx, const char *line);
 
+/* Receives the bytes the guest sends on its UART, as they are. Called with
+ * the set's lock held, as vdev_console_fn. */
+typedef void (*vdev_console_bytes_fn)(void *ctx, const uint8_t *bytes, unsigned n);
+
 struct vioapic;
 
 /* What a VM's devices need to know about the VM. */
@@ -29,7 +33,8 @@ struct vdev_config {
 	uint64_t ram_bytes;		/* guest RAM reported by fw_cfg, nonzero */
 	unsigned vcpus;			/* vCPU count reported by fw_cfg, 1..65535 */
 	vdev_console_fn console;	/* where the UART's lines go */
-	void *console_ctx;		/* passed back to `console` */
+	vdev_console_bytes_fn console_bytes;	/* ... and its bytes (may be NULL) */
+	void *console_ctx;		/* passed back to both */
 	struct vioapic *ioapic;		/* the VM's IOAPIC, NULL for none */
 	void (*pic_intr)(void *ctx);	/* the PIC's INT line rose (may be NULL) */
 	void *irq_ctx;			/* passed back to pic_intr */
@@ -75,10 +80,6 @@ enum vdev_end {
  * (the first request wins if several vCPUs asked). */
 bool vdev_set_end(struct vdev_set *set, enum vdev_end *how, uint32_t *status);
 
-/* The operator types into this VM: a line the guest leaves unfinished (a
- * prompt) is shown after a pause instead of waiting for its newline. */
-void vdev_uart_show_prompts(struct vdev_set *set);
-
 /* Bytes the operator typed for this VM's COM1: its receive FIFO takes what
  * fits (raising IRQ 4 if enabled) and the count taken is returned; the
  * caller keeps the rest for later, so nothing typed is lost. Takes the
@@ -90,6 +91,12 @@ uint8_t vdev_port80_code(struct vdev_set *set);
 
 /* Whether the PIC's INT line is up (an IRQ waits for acknowledgement). */
 bool vdev_pic_output(struct vdev_set *set);
+
+/* The registers of the two 8259s, master first, for the monitor. */
+struct vdev_pic_view {
+	uint8_t irr[2], isr[2], imr[2], vector_base[2];
+};
+void vdev_pic_view(struct vdev_set *set, struct vdev_pic_view *out);
 
 /* INTA: take the PIC's highest pending IRQ into service; its vector (the
  * spurious IRQ 7 vector if none waits any more). */

@@ -51,6 +51,9 @@ void vdev_irq(struct vdev_set *set, unsigned irq, bool level);
 /* The PIC's part of vdev_irq() (hv/dev/vdev_pic.c). Lock held. */
 void vdev_pic_set_irq(struct vdev_set *set, unsigned irq, bool level);
 
+/* Give the VM's byte sink (if any) the `n` bytes the guest sent. */
+void vdev_console_bytes(struct vdev_set *set, const uint8_t *bytes, unsigned n);
+
 /* Give the VM's console sink `len` bytes of `text` as one prefixed line. */
 void vdev_console_line(struct vdev_set *set, const char *text, unsigned len);
 

@@ -264,6 +264,21 @@ bool vdev_pic_output(struct vdev_set *set)
 	return __atomic_load_n(&vdev_pic_state(set)->output, __ATOMIC_SEQ_CST);
 }
 
+void vdev_pic_view(struct vdev_set *set, struct vdev_pic_view *out)
+{
+	struct pic_state *p;
+
+	vdev_lock(set);
+	p = vdev_pic_state(set);
+	for (unsigned i = 0; i < 2; i++) {
+		out->irr[i] = p->chip[i].irr;
+		out->isr[i] = p->chip[i].isr;
+		out->imr[i] = p->chip[i].imr;
+		out->vector_base[i] = p->chip[i].vector_base;
+	}
+	vdev_unlock(set);
+}
+
 uint8_t vdev_pic_ack(struct vdev_set *set)
 {
 	struct pic_state *p;

@@ -2,19 +2,16 @@
  * always empty again), received bytes come from the operator's console
  * through vdev_uart_receive() into a 16-byte FIFO, and the data-available,
  * holding-register-empty and line-status interrupts reach ISA IRQ 4 while
- * MCR.OUT2 gates it on, as on a PC. What the guest sends is collected per
- * VM into whole lines for the console sink, so lines of different VMs
- * never mix. */
+ * MCR.OUT2 gates it on, as on a PC. What the guest sends goes to the
+ * console's byte sink as it is, and is also collected into whole lines for
+ * the line sink, so lines of different VMs never mix in the log. */
 #include <ctype.h>
 
-#include "cpu/timer.h"
-#include "drivers/tsc.h"
 #include "hv/dev/vdev_device.h"
 #include "x86/pc.h"
 
 #define UART_PORTS	8
 #define RX_FIFO_SIZE	16
-#define PARTIAL_LINE_MS	50	/* a prompt shows this long after its last byte */
 
 /* Register offsets from the base port. */
 #define UART_RBR_THR	0	/* receive buffer / transmit holding; DLL with DLAB */
@@ -55,9 +52,6 @@
 
 struct uart_state {
 	struct vdev_set *set;
-	struct timer partial;		/* shows an unfinished line (a prompt) */
-	bool prompts;			/* show unfinished lines (input goes here) */
-	bool partial_armed, dying;
 	uint8_t ier, lcr, mcr, scr, dll, dlm;
 	bool fifo_on;			/* FCR bit 0: 16 bytes, else one */
 	bool thre_pending;		/* the THRE interrupt, until IIR shows it */
@@ -83,6 +77,7 @@ static void uart_flush(struct vdev_set *set, void *state)
  * a guest cannot drive the operator's terminal. */
 static void uart_transmit(struct vdev_set *set, struct uart_state *uart, uint8_t byte)
 {
+	vdev_console_bytes(set, &byte, 1);
 	if (byte == '\n') {
 		vdev_console_line(set, uart->line, uart->line_len);
 		uart->line_len = 0;
@@ -93,24 +88,6 @@ static void uart_transmit(struct vdev_set *set, struct uart_state *uart, uint8_t
 	if (uart->line_len == VDEV_LINE_MAX)
 		uart_flush(set, uart);
 	uart->line[uart->line_len++] = isprint(byte) || byte == '\t' ? (char)byte : '?';
-	if (uart->prompts && !uart->partial_armed) {
-		uart->partial_armed = true;
-		timer_arm(&uart->partial, tsc_now() + PARTIAL_LINE_MS * READ_ONCE(tsc_khz));
-	}
-}
-
-/* The guest stopped sending mid-line: show what it sent (a prompt waits
- * for the operator), as a line of its own. Only for the VM the operator
- * types into: elsewhere a slow guest would see its lines cut. */
-static void uart_partial_fired(struct timer *t)
-{
-	struct uart_state *uart = container_of(t, struct uart_state, partial);
-
-	vdev_lock(uart->set);
-	uart->partial_armed = false;
-	if (!uart->dying)
-		uart_flush(uart->set, uart);
-	vdev_unlock(uart->set);
 }
 
 /* Modem status: in loopback mode the MCR outputs come back as inputs (what
@@ -251,29 +228,10 @@ static enum vdev_result uart_io(struct vdev_set *set, void *state, uint16_t offs
 	return VDEV_OK;
 }
 
-static void uart_destroy(struct vdev_set *set, void *state)
-{
-	struct uart_state *uart = state;
-
-	vdev_timer_retire(set, &uart->dying, &uart->partial);
-}
-
 static const struct vdev_ops uart_ops = {
 	.io = uart_io,
 	.flush = uart_flush,
-	.destroy = uart_destroy,
 };
-
-void vdev_uart_show_prompts(struct vdev_set *set)
-{
-	struct uart_state *uart = vdev_state_at(set, PC_COM1_PORT, &uart_ops);
-
-	if (!uart)
-		return;
-	vdev_lock(set);
-	uart->prompts = true;
-	vdev_unlock(set);
-}
 
 unsigned vdev_uart_receive(struct vdev_set *set, const uint8_t *bytes, unsigned len)
 {
@@ -310,6 +268,5 @@ int vdev_uart_attach(struct vdev_set *set, const struct vdev_config *config)
 	uart = state;
 	uart->set = set;
 	uart->dll = RESET_DIVISOR;
-	timer_init(&uart->partial, uart_partial_fired);
 	return 0;
 }

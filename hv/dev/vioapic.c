@@ -14,16 +14,6 @@
 #define REG_REDIR	0x10
 #define VERSION_VALUE	(0x11u | (VIOAPIC_PINS - 1) << 16)
 
-/* Redirection entry bits. */
-#define RTE_VECTOR	0xffull
-#define RTE_DM		(7ull << 8)
-#define RTE_LOGICAL	(1ull << 11)
-#define RTE_STATUS	(1ull << 12)
-#define RTE_POLARITY	(1ull << 13)
-#define RTE_REMOTE_IRR	(1ull << 14)
-#define RTE_LEVEL	(1ull << 15)
-#define RTE_MASK	(1ull << 16)
-#define RTE_DEST_SHIFT	56
 /* What software may write: all but delivery status and remote IRR. */
 #define RTE_WRITABLE	(RTE_VECTOR | RTE_DM | RTE_LOGICAL | RTE_POLARITY | RTE_LEVEL | RTE_MASK | \
 			 0xffull << RTE_DEST_SHIFT)

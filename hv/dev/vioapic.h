@@ -15,6 +15,17 @@
 #define VIOAPIC_SIZE	0x1000
 #define VIOAPIC_PINS	24
 
+/* Redirection entry bits (vioapic_entry()). */
+#define RTE_VECTOR	0xffull
+#define RTE_DM		(7ull << 8)
+#define RTE_LOGICAL	(1ull << 11)
+#define RTE_STATUS	(1ull << 12)
+#define RTE_POLARITY	(1ull << 13)
+#define RTE_REMOTE_IRR	(1ull << 14)
+#define RTE_LEVEL	(1ull << 15)
+#define RTE_MASK	(1ull << 16)
+#define RTE_DEST_SHIFT	56
+
 struct vapic_bus;
 struct vioapic;
 

@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
 """Drive a guest's shell on the hypervisor's serial console, as a person would.
 
-    console_session.py ISO LOG VM SCRIPT [QEMU ARGS...]
-    console_session.py --bochs MODEL CPUS MEGS ISO LOG VM SCRIPT
+    console_session.py ISO LOG SCRIPT [QEMU ARGS...]
+    console_session.py --bochs MODEL CPUS MEGS ISO LOG SCRIPT
 
 Boots ISO in QEMU (tools/qemu.sh) or Bochs (tools/bochs.sh) with COM1 on a
-local TCP socket, connects to it, and plays SCRIPT: one step per line, `expect REGEX` (wait for it in
-what VM prints, its `[VM] ` prefix added), `send TEXT` (type TEXT and Enter
-into the console), `wait REGEX` (wait for REGEX anywhere on the console),
-`seen REGEX` (REGEX was on the console at any time so far, or comes later:
-for output of other VMs, which earlier steps may have read past).
-Everything read goes to LOG. Exit 0 when every step passed, else 1 with the
-failed step on stdout. The emulator is stopped at the end either way.
+local TCP socket, connects to it, and plays SCRIPT, one step per line:
+  expect REGEX        wait for REGEX on the console (after what earlier steps read)
+  send TEXT           type TEXT and Enter (backslash escapes decoded)
+  type TEXT           type TEXT alone (likewise)
+  key K               the multiplexer's escape: Ctrl-] then K (`^]`: Ctrl-] again)
+  seen REGEX          REGEX was on the console at any time so far, or comes later
+  capture NAME REGEX  wait for REGEX and keep its first group as NAME
+  sleep SECONDS       let the machine run a while
+In REGEX, %NAME% stands for a captured value (matched literally). Everything
+read goes to LOG. Exit 0 when every step passed, else 1 with the failed
+step on stdout. The emulator is stopped at the end either way.
 """
 import os
 import re
@@ -43,19 +47,44 @@ def connect(port, emulator):
     raise RuntimeError("the emulator's console socket never opened")
 
 
-def play(session, vm, script, transcript):
+ESCAPE = "\x1d"    # Ctrl-]
+
+
+def unescape(text):
+    """TEXT with Python's backslash escapes (\\r, \\x04, ...) decoded."""
+    return text.encode("latin-1").decode("unicode_escape")
+
+
+def substitute(regex, captured):
+    """REGEX with each %NAME% replaced by the captured value, escaped."""
+    return re.sub(r"%(\w+)%", lambda m: re.escape(captured[m.group(1)]), regex)
+
+
+def play(session, script, transcript):
+    captured = {}
     for number, line in enumerate(script.splitlines(), 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
+        line = line.rstrip("\n")
+        if not line.strip() or line.lstrip().startswith("#"):
             continue
-        verb, _, arg = line.partition(" ")
+        verb, _, arg = line.lstrip().partition(" ")
         try:
+            if verb in ("expect", "seen", "capture"):
+                if verb == "capture":
+                    name, _, arg = arg.partition(" ")
+                arg = substitute(arg, captured)
             if verb == "send":
-                session.send(arg + "\r")
+                session.send(unescape(arg) + "\r")
+            elif verb == "type":
+                session.send(unescape(arg))
+            elif verb == "key":
+                session.send(ESCAPE + (ESCAPE if arg == "^]" else arg))
             elif verb == "expect":
-                session.expect(r"\[" + re.escape(vm) + r"\] " + arg, timeout=STEP_TIMEOUT)
-            elif verb == "wait":
                 session.expect(arg, timeout=STEP_TIMEOUT)
+            elif verb == "sleep":
+                time.sleep(float(arg))
+            elif verb == "capture":
+                session.expect(arg, timeout=STEP_TIMEOUT)
+                captured[name] = session.match.group(1)
             elif verb == "seen":
                 transcript.flush()
                 with open(transcript.name, errors="replace") as so_far:
@@ -63,6 +92,8 @@ def play(session, vm, script, transcript):
                         session.expect(arg, timeout=STEP_TIMEOUT)
             else:
                 return f"step {number}: unknown verb {verb!r}"
+        except KeyError as e:
+            return f"step {number} ({line}): nothing captured as {e}"
         except pexpect.TIMEOUT:
             return f"step {number} ({line}) timed out after {STEP_TIMEOUT} s"
         except pexpect.EOF:
@@ -78,16 +109,16 @@ def emulator_command(args, port):
         serial = re.sub(r"\.log$", "", log) + "-bochs.log"	# names Bochs' config and log
         return ["tools/bochs.sh", iso, serial, model, cpus, megs], env, args[4:]
     env = dict(os.environ, QEMU_SERIAL=f"tcp:127.0.0.1:{port},server=on,wait=on")
-    return ["tools/qemu.sh", args[0], *args[4:]], env, args[:4]
+    return ["tools/qemu.sh", args[0], *args[3:]], env, args[:3]
 
 
 def main():
     args = sys.argv[1:]
-    if len(args) < 4 or (args[:1] == ["--bochs"] and len(args) != 8):
+    if len(args) < 3 or (args[:1] == ["--bochs"] and len(args) != 7):
         print("\n".join(__doc__.strip().splitlines()[2:4]), file=sys.stderr)
         return 2
     port = free_port()
-    command, env, (iso, log, vm, script_file) = emulator_command(args, port)
+    command, env, (iso, log, script_file) = emulator_command(args, port)
     emulator = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=open(log + ".emulator", "w"))
     try:
@@ -96,7 +127,7 @@ def main():
             session = pexpect.fdpexpect.fdspawn(sock.fileno(), encoding="utf-8",
                                                 codec_errors="replace")
             session.logfile_read = transcript
-            failure = play(session, vm, f.read(), transcript)
+            failure = play(session, f.read(), transcript)
         sock.close()
     except RuntimeError as e:
         failure = str(e)

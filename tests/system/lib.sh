@@ -172,8 +172,9 @@ platform_args="rtc-rs=8"
 suite_triplefault=1
 
 # make_iso arguments for the whole suite, then the guests the hypervisor
-# must stop (out-of-bounds write, triple fault) and one more good guest
-# after them, into the array `modules`.
+# must stop (out-of-bounds write, triple fault; with on_exit=restart, which
+# must not restart them) and one more good guest after them, into the
+# array `modules`.
 suite_modules() {
 	local entry name file args
 	modules=()
@@ -182,9 +183,10 @@ suite_modules() {
 		modules+=("build/guests/$file" "vm=$name ${args//@PLATFORM@/$platform_args}")
 	done
 	modules+=(build/guests/events.elf "vm=events mem=16M -- $events_args")
-	modules+=(build/guests/oob.elf "vm=oob mem=16M -- expect=hv")
-	((suite_triplefault)) &&
-		modules+=(build/guests/triplefault.elf "vm=triplefault mem=16M -- expect=hv")
+	# Asked to restart, yet stopped for good: `all N VMs have ended` shows it.
+	modules+=(build/guests/oob.elf "vm=oob mem=16M on_exit=restart -- expect=hv")
+	((suite_triplefault)) && modules+=(build/guests/triplefault.elf \
+		"vm=triplefault mem=16M on_exit=restart on_reboot=restart -- expect=hv")
 	modules+=(build/guests/demo.elf "vm=demo mem=8M")
 }
 
@@ -309,4 +311,62 @@ expect_smp_verdicts() {
 	r1=$(find_line '\[smp1\] result=') r2=$(find_line '\[smp2\] result=') r4=$(find_line '\[smp4\] result=')
 	[[ ${r1##*=} == "${r2##*=}" && ${r2##*=} == "${r4##*=}" && -n ${r1##*=} ]] ||
 		fail "results differ: '${r1##*=}' '${r2##*=}' '${r4##*=}'"
+}
+
+# The restart check's VM: the demo guest, which passes its one check and
+# exits at once, in the smallest VM there is, built anew each time.
+restart_modules=(build/guests/demo.elf "vm=demo mem=1M on_exit=restart")
+
+# Write the console script that stops the emulator at the demo VM's Nth
+# restart into FILE.
+restart_steps() {
+	echo "expect vm demo: restart $1: host free [0-9]+ KiB, heap [0-9]+ bytes" >"$2"
+}
+
+# Fail unless the demo VM (restart_modules) was built anew N times with
+# nothing going wrong on the way, and the host's free memory and heap
+# right after its Nth build equal those after its first and its (N/2)th:
+# restarts leak nothing.
+expect_restarts() {
+	local n=$1 upto=${log%.log}.upto first half last
+	console | sed -E "/vm demo: restart $n: /q" >"$upto"
+	# The helpers read $log: judge the console only up to the Nth restart,
+	# since the emulator ran on a little before it was stopped.
+	local log=$upto
+	expect_no_line ' cpu[0-9]+ [EW]: |EXCEPTION|PANIC|stopped|\[demo\] FAIL'
+	expect_count 'vm demo: started on cpu[0-9]+$' "$n"
+	expect_count '\[demo\] PASS ' "$n"
+	expect_count 'vm demo: exit status=0$' "$n"
+	expect_count 'vm demo: restarting$' "$n"
+	expect_count 'vm demo: restart [0-9]+: host free [0-9]+ KiB, heap [0-9]+ bytes$' "$n"
+	first=$(find_line 'vm demo: restart 1: ') half=$(find_line "vm demo: restart $((n / 2)): ")
+	last=$(find_line "vm demo: restart $n: ")
+	[[ ${first##*host free } == "${half##*host free }" &&
+		${first##*host free } == "${last##*host free }" ]] ||
+		fail "memory drifted: '${first#*D: }', '${half#*D: }', '${last#*D: }'"
+}
+
+# The panic self-test's VMs on a 2-CPU machine: exitloop, in CPUID exits
+# for minutes, on CPU 0 (where selftest=panic panics) and the spinner on
+# CPU 1.
+panic_modules=(
+	build/guests/exitloop.elf "vm=exitloop mem=16M cpus=0 -- expect=hv iters=999999999"
+	build/guests/spinner.elf "vm=spinner mem=4M cpus=1 -- spin=100000"
+)
+
+# Fail unless selftest=panic panicked on CPU 0 with panic_modules running:
+# the PANIC line and a backtrace through the self-test's timer, then CPU 0's
+# exit trace (its last 16 exits, all exitloop's, CPUIDs among them) and
+# CPU 1's last exit (the spinner's), in that order.
+expect_panic_report() {
+	local exit='E:   tsc\+[0-9]+ vm'
+	expect_line 'cpu0 E: PANIC: selftest: panic on purpose$'
+	expect_line '#[0-9]+ 0x[0-9a-f]+ (\? )?selftest_panic\+0x'
+	expect_line 'exit trace cpu0: the last 16 of [0-9]+ exits, oldest first$'
+	expect_count "$exit exitloop vcpu0 [a-z-]+.* rip=0x[0-9a-f]+ code=" 16
+	expect_line "$exit exitloop vcpu0 cpuid leaf=0 subleaf=0 rip=0x[0-9a-f]+ code=0x72\$"
+	expect_line 'exit trace cpu1: the last 1 of [0-9]+ exits, oldest first$'
+	expect_count "$exit spinner vcpu0 [a-z-]+ rip=0x[0-9a-f]+ code=" 1
+	expect_before 'PANIC: selftest' 'exit trace cpu0: '
+	expect_before 'exit trace cpu0: ' 'exit trace cpu1: '
 }

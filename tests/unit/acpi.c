@@ -154,6 +154,11 @@ static void build_fadt(uint32_t len)
 	f->pm1a_cnt_blk = 0xb004;
 	f->pm_tmr_blk = 0xb008;
 	f->flags = ACPI_FADT_TMR_VAL_EXT;
+	if (len > offsetof(struct acpi_fadt, reset_value)) {
+		f->flags |= ACPI_FADT_RESET_REG_SUP;
+		f->reset_reg = (struct acpi_gas){ ACPI_SPACE_IO, 8, 0, 1, 0xcf9 };
+		f->reset_value = 6;
+	}
 	if (len >= offsetof(struct acpi_fadt, x_pm_tmr_blk) + sizeof(f->x_pm_tmr_blk)) {
 		f->x_dsdt = DSDT_PA;
 		f->x_pm1a_cnt_blk = (struct acpi_gas){ ACPI_SPACE_IO, 16, 0, 2, 0x604 };
@@ -269,6 +274,8 @@ static void test_full_firmware(void **state)
 	assert_int_equal(fadt->dsdt_address, DSDT_PA);
 	assert_true(fadt->s5_present);
 	assert_int_equal(fadt->s5_slp_typa, 5);
+	assert_int_equal(fadt->reset_port, 0xcf9);
+	assert_int_equal(fadt->reset_value, 6);
 }
 
 static void test_rsdp_v1_uses_rsdt(void **state)
@@ -492,6 +499,27 @@ static void test_fadt_v1(void **state)
 	assert_false(info.fadt.pm_timer_32bit);
 	assert_int_equal(info.fadt.dsdt_address, DSDT_PA);
 	assert_int_equal(info.fadt.s5_slp_typa, 5);
+	assert_int_equal(info.fadt.reset_port, 0);	/* ACPI 1.0 has no reset register */
+}
+
+/* A reset register is used only when the flags say it works and it is a port. */
+static void test_fadt_reset_register_unusable(void **state)
+{
+	struct acpi_fadt *f = at(FADT_PA);
+
+	f->flags &= ~ACPI_FADT_RESET_REG_SUP;
+	seal(FADT_PA);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(info.fadt.reset_port, 0);
+	f->flags |= ACPI_FADT_RESET_REG_SUP;
+	f->reset_reg.space_id = ACPI_SPACE_MEMORY;
+	seal(FADT_PA);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(info.fadt.reset_port, 0);
+	f->reset_reg = (struct acpi_gas){ ACPI_SPACE_IO, 8, 0, 1, 0x10000 };
+	seal(FADT_PA);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(info.fadt.reset_port, 0);
 }
 
 static void test_fadt_extended_blocks_not_in_io_space(void **state)
@@ -661,6 +689,7 @@ int main(void)
 		T(test_madt_lapic_address_override),
 		T(test_madt_limits),
 		T(test_fadt_v1),
+		T(test_fadt_reset_register_unusable),
 		T(test_fadt_extended_blocks_not_in_io_space),
 		T(test_fadt_ports_out_of_range),
 		T(test_fadt_too_short),

@@ -264,16 +264,28 @@ static void test_several_vms_one_bad(void **state)
 	assert_int_equal(vms[2].kind, VM_KIND_FLAT);
 }
 
-static void test_on_reboot(void **state)
+/* on_reboot= and on_exit= are set apart, default off, and each has its own words. */
+static void test_on_reboot_and_on_exit(void **state)
 {
+	static const bool on_reboot[] = { true, false, false, false, false, true };
+	static const bool on_exit[] = { false, false, false, true, false, true };
+
 	assert_int_equal(PARSE("vm=a mem=2M on_reboot=restart", "vm=b mem=2M on_reboot=end",
-			       "vm=c mem=2M", "vm=d mem=2M on_reboot=again"), 4);
-	assert_true(vms[0].restart_on_reboot);
-	assert_false(vms[1].restart_on_reboot);
-	assert_false(vms[2].restart_on_reboot);
-	assert_true(vms[3].bad);
-	assert_non_null(strstr(vms[3].error, "on_reboot"));
-	assert_non_null(strstr(vms[3].error, "end|restart"));
+			       "vm=c mem=2M", "vm=d mem=2M on_exit=restart", "vm=e mem=2M on_exit=stop",
+			       "vm=f mem=2M on_exit=restart on_reboot=restart"), 6);
+	for (size_t i = 0; i < ARRAY_SIZE(on_reboot); i++) {
+		assert_false(vms[i].bad);
+		assert_int_equal(vms[i].restart_on_reboot, on_reboot[i]);
+		assert_int_equal(vms[i].restart_on_exit, on_exit[i]);
+	}
+	expect_bad("vm=a mem=2M on_reboot=again", "a", "module 0: on_reboot=again is not end|restart");
+	expect_bad("vm=a mem=2M on_reboot=stop", "a", "module 0: on_reboot=stop is not end|restart");
+	expect_bad("vm=a mem=2M on_exit=end", "a", "module 0: on_exit=end is not stop|restart");
+	expect_bad("vm=a mem=2M on_exit=Restart", "a",
+		   "module 0: on_exit=Restart is not stop|restart");
+	expect_bad("vm=a mem=2M on_exit=", "a", "module 0: on_exit= is not stop|restart");
+	expect_bad("vm=a mem=2M on_exit=stop on_exit=restart", "a", "module 0: on_exit= given twice");
+	expect_bad("vm=a mem=2M on_exit", "a", "module 0: 'on_exit' is not key=value");
 }
 
 static void test_duplicate_kernel(void **state)
@@ -300,13 +312,16 @@ static void test_bad_module_line_spoils_its_vm(void **state)
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=module mem=2M"), 1);
 	assert_true(vms[0].bad);
 	assert_string_equal(vms[0].error,
-			    "module 1: mem=, vcpus=, cpus=, kind= and on_reboot= belong on the kernel line");
+			    "module 1: mem=, vcpus=, cpus=, kind=, on_reboot= and on_exit= belong on the kernel line");
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=initrd kind=flat"), 1);
 	assert_string_equal(vms[0].error,
-			    "module 1: mem=, vcpus=, cpus=, kind= and on_reboot= belong on the kernel line");
+			    "module 1: mem=, vcpus=, cpus=, kind=, on_reboot= and on_exit= belong on the kernel line");
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=initrd on_reboot=restart"), 1);
 	assert_string_equal(vms[0].error,
-			    "module 1: mem=, vcpus=, cpus=, kind= and on_reboot= belong on the kernel line");
+			    "module 1: mem=, vcpus=, cpus=, kind=, on_reboot= and on_exit= belong on the kernel line");
+	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=module on_exit=restart"), 1);
+	assert_string_equal(vms[0].error,
+			    "module 1: mem=, vcpus=, cpus=, kind=, on_reboot= and on_exit= belong on the kernel line");
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=module bogus=1"), 1);
 	assert_string_equal(vms[0].error, "module 1: unknown key 'bogus'");
 	/* A nameless line is its own bad entry; VM a is untouched. */
@@ -383,7 +398,7 @@ int main(void)
 		cmocka_unit_test(test_modules_and_initrd),
 		cmocka_unit_test(test_module_before_kernel),
 		cmocka_unit_test(test_several_vms_one_bad),
-		cmocka_unit_test(test_on_reboot),
+		cmocka_unit_test(test_on_reboot_and_on_exit),
 		cmocka_unit_test(test_duplicate_kernel),
 		cmocka_unit_test(test_module_without_kernel),
 		cmocka_unit_test(test_bad_module_line_spoils_its_vm),
