@@ -16,6 +16,10 @@
 #     kernel's own calibration) the wall time from Bochs' start to the
 #     kernel's power-off; their ratio, the VM's exits by reason and its
 #     hypervisor memory.
+#   - the console: bytes per second a guest prints through the multiplexer
+#     with its console focused (raw) and with the log focused (whole
+#     prefixed lines), from the guest's cycles per byte and the TSC rate;
+#     the history and exit-trace memory per VM and per CPU (QEMU only).
 # Each platform is QEMU TCG (SVM), Bochs ryzen (SVM) and Bochs skylake (VMX).
 # BENCH_ITERS sets the exit loop's iterations (100000), BENCH_REMAPS the
 # unmaps of the remap figure (200).
@@ -169,6 +173,32 @@ QEMU_CPU=qemu64 timeout 300 tools/qemu.sh "$out/linux-bare.iso" -smp 2 -m 256 </
 	>"$out/qemu-bare-linux.log" || true
 report_linux_uptime qemu-svm "$out/qemu-svm-linux.log" "$out/qemu-bare-linux.log"
 report_linux_vm qemu-svm "$out/qemu-svm-linux.log"
+
+# Console throughput on QEMU: the peek guest prints 256 KiB with its console
+# focused ($1: focus=peek) or the log focused ($1: focus=log).
+console_run() {
+	tools/mkiso.sh "$out/console-$1.iso" build/hv.elf "console=com1 idle=poweroff loglevel=debug focus=$1" \
+		build/guests/peek.elf "vm=peek mem=8M -- print=256"
+	timeout 300 tools/qemu.sh "$out/console-$1.iso" -smp 1 -m 256 </dev/null \
+		>"$out/qemu-console-$1.log" || true
+}
+
+# KiB/s from the cycles per byte of log $1 and its TSC rate.
+console_kib_per_s() {
+	local cycles khz
+	cycles=$(bench_value "$1" console_cycles_per_byte)
+	khz=$(log_match "$1" 'tsc: [0-9]+ kHz') khz=${khz#tsc: } khz=${khz% kHz}
+	[[ $cycles =~ ^[1-9][0-9]*$ && $khz =~ ^[0-9]+$ ]] || { echo "?"; return; }
+	echo $((khz * 1000 / cycles / 1024))
+}
+
+echo "== QEMU TCG, the console"
+console_run peek
+console_run log
+printf '%-10s console throughput: focused (raw) %s KiB/s, log (lines) %s KiB/s\n' qemu-svm \
+	"$(console_kib_per_s "$out/qemu-console-peek.log")" \
+	"$(console_kib_per_s "$out/qemu-console-log.log")"
+printf '%-10s %s\n' qemu-svm "$(log_match "$out/qemu-console-log.log" 'console: [0-9]+ KiB of history.*')"
 
 tools/mkiso.sh "$out/bare-exitloop.iso" build/guests/exitloop-mb2.elf "iters=$iters"
 tools/mkiso.sh "$out/bare-workload.iso" build/guests/workload-mb2.elf ""

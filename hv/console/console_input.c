@@ -15,6 +15,7 @@
 #include "hv/console/console_input.h"
 #include "hv/console/monitor.h"
 #include "hv/console/mux.h"
+#include "hv/exit_trace.h"
 #include "hv/vm.h"
 #include "lib/log.h"
 
@@ -181,6 +182,8 @@ void console_input_start(struct vm *vms, size_t n, const char *focus, size_t his
 			  n + 1, history_bytes);
 		return;
 	}
+	log_debug("console: %zu KiB of history for each of %zu VMs and the log; exit trace: %zu KiB "
+		  "per CPU", history_bytes >> 10, n, exit_trace_bytes_per_cpu() >> 10);
 	initial_focus(focus && focus[0] ? focus : "log");
 	timer_init(&poll_timer, input_poll);
 	timer_arm(&poll_timer, tsc_now() + INPUT_POLL_MS * READ_ONCE(tsc_khz));

@@ -111,27 +111,21 @@ static int apic_highest(const uint32_t *regs, unsigned offset)
 	return -1;
 }
 
-static void print_regs(const struct vcpu *v)
+static void print_regs(struct vcpu *v)
 {
 	static const char *const seg_names[SEG_COUNT] = { "es", "cs", "ss", "ds", "fs", "gs",
 							  "ldtr", "tr" };
-	const struct vcpu_gprs *g = &v->gprs;
+	/* In the encoding's order, which vcpu_gpr() numbers. */
+	static const char *const gpr_names[16] = { "rax", "rcx", "rdx", "rbx", "rsp", "rbp",
+						   "rsi", "rdi", "r8", "r9", "r10", "r11",
+						   "r12", "r13", "r14", "r15" };
 	const struct vcpu_sregs *s = &v->paused_sregs;
 	const uint32_t *apic = vlapic_regs(v->lapic);
 
 	mon_printf("vm %s vcpu%u, %s mode, cpl %u\n", v->vm->name, v->id, vcpu_mode(v), s->cpl);
-	mon_printf("  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx\n",
-		   (unsigned long long)g->rax, (unsigned long long)g->rbx,
-		   (unsigned long long)g->rcx, (unsigned long long)g->rdx);
-	mon_printf("  rsi=%016llx rdi=%016llx rbp=%016llx rsp=%016llx\n",
-		   (unsigned long long)g->rsi, (unsigned long long)g->rdi,
-		   (unsigned long long)g->rbp, (unsigned long long)g->rsp);
-	mon_printf("  r8 =%016llx r9 =%016llx r10=%016llx r11=%016llx\n",
-		   (unsigned long long)g->r8, (unsigned long long)g->r9,
-		   (unsigned long long)g->r10, (unsigned long long)g->r11);
-	mon_printf("  r12=%016llx r13=%016llx r14=%016llx r15=%016llx\n",
-		   (unsigned long long)g->r12, (unsigned long long)g->r13,
-		   (unsigned long long)g->r14, (unsigned long long)g->r15);
+	for (unsigned i = 0; i < 16; i++)
+		mon_printf("%s%-3s=%016llx%s", i % 4 ? " " : "  ", gpr_names[i],
+			   (unsigned long long)*vcpu_gpr(v, i), i % 4 == 3 ? "\n" : "");
 	mon_printf("  rip=%016llx rflags=%016llx efer=%016llx\n", (unsigned long long)v->rip,
 		   (unsigned long long)v->rflags, (unsigned long long)v->efer);
 	mon_printf("  cr0=%016llx cr2=%016llx cr3=%016llx cr4=%016llx\n",

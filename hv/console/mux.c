@@ -128,10 +128,13 @@ void mux_log_write(enum log_level level, enum log_source from, const char *s, si
 
 void mux_vm_output(struct vm *vm, const uint8_t *bytes, unsigned n)
 {
-	size_t i = vm - mux.vms;
+	size_t i;
 	bool taken;
 
-	if (!mux.started || i >= mux.nr_vms)
+	if (!mux.started)
+		return;
+	i = vm - mux.vms;
+	if (i >= mux.nr_vms)
 		return;
 	taken = mux_lock();
 	history_write(&mux.vm_history[i], bytes, n);
