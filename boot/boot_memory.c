@@ -32,6 +32,9 @@ int boot_memory_map(const struct boot_info *info, struct pmm_boot_map *boot)
 		ram[nr_ram++] = range;
 		if (r->type == MB2_MEMORY_AVAILABLE)
 			usable[nr_usable++] = range;
+		/* Where firmware lists a byte twice, the kind that is not free wins. */
+		else if (reserve(&nr_reserved, range))
+			return -1;
 	}
 	while (mb2_next_module(info, &cursor, &m))
 		if (reserve(&nr_reserved, (struct mem_range){ m.start, m.end }))

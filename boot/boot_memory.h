@@ -6,8 +6,9 @@
 #include "mm/pmm.h"
 
 /* Fill `boot` (whose arrays live in static storage) from `info`: every
- * memory-map range, the usable ones, and the modules and the info block
- * as reserved ranges. Returns 0, or -1 when the modules lie in more than
+ * memory-map range, the usable ones, and as reserved ranges the others
+ * (so a usable range overlapping them loses the overlap), the modules and
+ * the info block. Returns 0, or -1 when those lie in more than
  * PMM_MAX_RANGES separate ranges. */
 int boot_memory_map(const struct boot_info *info, struct pmm_boot_map *boot);
 

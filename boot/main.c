@@ -29,6 +29,7 @@
 #include "hv/vendor.h"
 #include "hv/vm.h"
 #include "lib/log.h"
+#include "lib/multiboot2.h"
 #include "mm/heap.h"
 #include "mm/paging.h"
 #include "mm/pmm.h"
@@ -53,6 +54,22 @@ static void boot_info_load(uint32_t boot_info_pa)
 		panic("%s", err);
 }
 
+/* Say what the loader's block told about the firmware, for the record. */
+static void boot_info_report(void)
+{
+	log_debug("boot: memory map from the %s tag: %zu entries, %zu ranges",
+		  boot_info.mem_tag == MB2_TAG_EFI_MMAP ? "EFI memory map" : "basic memory map",
+		  boot_info.mem_tag_entries, boot_info.mem_count);
+	for (size_t i = 0; i < boot_info.mem_count; i++)
+		log_debug("boot: mem %#llx-%#llx type %u",
+			  (unsigned long long)boot_info.mem[i].base,
+			  (unsigned long long)(boot_info.mem[i].base + boot_info.mem[i].length),
+			  boot_info.mem[i].type);
+	if (boot_info.efi_system_table)
+		log_debug("boot: EFI system table at %#llx",
+			  (unsigned long long)boot_info.efi_system_table);
+}
+
 /* Build the final page tables, the page allocator and the heap. */
 static void memory_init(void)
 {
@@ -60,7 +77,7 @@ static void memory_init(void)
 	uint64_t root;
 
 	if (boot_memory_map(&boot_info, &map))
-		panic("mm: the %zu boot modules lie in more than %d separate ranges",
+		panic("mm: the memory map's reserved ranges and the %zu boot modules lie in more than %d separate ranges",
 		      boot_info.module_count, PMM_MAX_RANGES);
 	root = pmm_early_init(&map);
 	if (!root)
@@ -76,21 +93,33 @@ static void memory_init(void)
 		 (unsigned long long)(heap_size_bytes() >> 10));
 }
 
-/* Read the MADT and FADT; without them the machine runs on one CPU and
- * cannot power itself off, which is reported, not fatal. */
+/* Read the MADT and FADT from the first RSDP tag that checks out (ACPI 2.0+
+ * before 1.0); without them the machine runs on one CPU and cannot power
+ * itself off, which is reported, not fatal. No RSDP is searched for in
+ * BIOS memory: GRUB passes the one it found, from EFI or BIOS alike. */
 static void acpi_init(void)
 {
+	static const char *const tag_names[BOOT_RSDP_TAGS] = {
+		[BOOT_RSDP_NEW] = "ACPI 2.0", [BOOT_RSDP_OLD] = "ACPI 1.0",
+	};
+	size_t tag = 0;
 	char err[128];
 
-	if (!boot_info.rsdp_len) {
-		log_warn("acpi: the loader found no RSDP: one CPU, no power-off");
+	for (; tag < BOOT_RSDP_TAGS; tag++) {
+		const struct boot_rsdp *r = &boot_info.rsdp[tag];
+
+		if (!r->len)
+			continue;
+		if (!acpi_parse(r->bytes, r->len, boot_memory_access, &boot_info,
+				&acpi, err, sizeof(err)))
+			break;
+		log_warn("%s (the loader's %s RSDP tag)", err, tag_names[tag]);
+	}
+	if (tag == BOOT_RSDP_TAGS) {
+		log_warn("acpi: no usable RSDP from the loader: one CPU, no power-off");
 		return;
 	}
-	if (acpi_parse(boot_info.rsdp, boot_info.rsdp_len, boot_memory_access, &boot_info,
-		       &acpi, err, sizeof(err))) {
-		log_warn("acpi: %s: one CPU, no power-off", err);
-		return;
-	}
+	log_debug("acpi: RSDP from the loader's %s tag", tag_names[tag]);
 	if (acpi.fadt.s5_present)
 		power_init(acpi.fadt.pm1a_cnt_port, acpi.fadt.s5_slp_typa);
 	if (acpi.fadt.reset_port)
@@ -152,6 +181,7 @@ __noreturn void boot_main(uint32_t boot_info_pa)
 	if (!console_init(hv_options.console_port, hv_options.console_baud))
 		log_warn("console: no UART at %#x, staying on COM1", hv_options.console_port);
 	log_info("hv: x86-64 micro-hypervisor, cmdline \"%s\"", boot_info.cmdline);
+	boot_info_report();
 	tsc_calibrate();
 	rtc_init();
 

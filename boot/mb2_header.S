@@ -1,6 +1,7 @@
 /* The multiboot2 header GRUB looks for: ask for the memory map, the command
- * line, the modules (page aligned) and the ACPI RSDP. EFI boot tags go here
- * when UEFI boot arrives. */
+ * line, the modules (page aligned) and the ACPI RSDP, and where there is
+ * one (an optional request: a BIOS has none) the EFI memory map and system
+ * table. */
 #include "lib/multiboot2.h"
 
 	.section .multiboot2, "a"
@@ -18,6 +19,13 @@ info_request:
 	.long	MB2_TAG_CMDLINE, MB2_TAG_MODULE, MB2_TAG_MMAP
 	.long	MB2_TAG_ACPI_OLD, MB2_TAG_ACPI_NEW
 info_request_end:
+
+	.balign MB2_HEADER_ALIGN
+efi_request:
+	.word	MB2_HEADER_TAG_INFO_REQUEST, MB2_HEADER_TAG_OPTIONAL
+	.long	efi_request_end - efi_request
+	.long	MB2_TAG_EFI_MMAP, MB2_TAG_EFI64
+efi_request_end:
 
 	.balign MB2_HEADER_ALIGN
 	.word	MB2_HEADER_TAG_MODULE_ALIGN, 0

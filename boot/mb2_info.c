@@ -3,15 +3,21 @@
 #include <string.h>
 
 #include "boot/mb2_info.h"
+#include "boot/mb2_mmap.h"
 #include "lib/errmsg.h"
 #include "lib/multiboot2.h"
-
-#define RSDP_REVISION_OFFSET	15
 
 /* Tags that may appear once: two memory maps or command lines are ambiguous. */
 #define ONCE_TAGS ((1u << MB2_TAG_CMDLINE) | (1u << MB2_TAG_LOADER_NAME) | \
 		   (1u << MB2_TAG_MMAP) | (1u << MB2_TAG_ACPI_OLD) | \
-		   (1u << MB2_TAG_ACPI_NEW))
+		   (1u << MB2_TAG_ACPI_NEW) | (1u << MB2_TAG_EFI64) | \
+		   (1u << MB2_TAG_EFI_MMAP))
+
+/* The memory map tags of a block, read once every tag has been seen. */
+struct mb2_maps {
+	const struct mb2_tag_mmap *basic;
+	const struct mb2_tag_efi_mmap *efi;
+};
 
 /* Smallest size of each tag this parser reads; strings need at least a NUL. */
 static const uint32_t min_tag_size[] = {
@@ -19,8 +25,10 @@ static const uint32_t min_tag_size[] = {
 	[MB2_TAG_LOADER_NAME] = sizeof(struct mb2_tag_string) + 1,
 	[MB2_TAG_MODULE] = sizeof(struct mb2_tag_module) + 1,
 	[MB2_TAG_MMAP] = sizeof(struct mb2_tag_mmap),
+	[MB2_TAG_EFI64] = sizeof(struct mb2_tag_efi64),
 	[MB2_TAG_ACPI_OLD] = sizeof(struct mb2_tag_rsdp) + BOOT_RSDP_V1_LEN,
 	[MB2_TAG_ACPI_NEW] = sizeof(struct mb2_tag_rsdp) + BOOT_RSDP_MAX,
+	[MB2_TAG_EFI_MMAP] = sizeof(struct mb2_tag_efi_mmap),
 };
 
 size_t mb2_info_size(const void *info)
@@ -32,41 +40,6 @@ size_t mb2_info_size(const void *info)
 static const char *bounded_string(const char *s, size_t len)
 {
 	return memchr(s, '\0', len) ? s : NULL;
-}
-
-/* Copy the (only) memory map tag's entries to out->mem. */
-static int parse_mmap(const struct mb2_tag_mmap *mmap, struct boot_info *out,
-		      char *err, size_t errlen)
-{
-	size_t bytes = mmap->tag.size - sizeof(*mmap);
-	const uint8_t *entries = (const uint8_t *)(mmap + 1);
-	size_t count, i;
-
-	if (mmap->entry_size < sizeof(struct mb2_mmap_entry) ||
-	    !IS_ALIGNED(mmap->entry_size, 8))
-		return errmsg(err, errlen, "multiboot2: memory map entry size %u invalid",
-			    mmap->entry_size);
-	if (bytes % mmap->entry_size)
-		return errmsg(err, errlen, "multiboot2: memory map of %zu bytes is not a whole number of %u-byte entries",
-			    bytes, mmap->entry_size);
-	count = bytes / mmap->entry_size;
-	if (count > BOOT_MAX_MEMMAP)
-		return errmsg(err, errlen, "multiboot2: memory map has %zu entries, at most %d supported",
-			    count, BOOT_MAX_MEMMAP);
-	for (i = 0; i < count; i++) {
-		const struct mb2_mmap_entry *e =
-			(const void *)(entries + i * mmap->entry_size);
-
-		if (e->length > UINT64_MAX - e->base_addr)
-			return errmsg(err, errlen, "multiboot2: memory map entry %zu (0x%llx + 0x%llx) wraps around",
-				    i, (unsigned long long)e->base_addr,
-				    (unsigned long long)e->length);
-		out->mem[i].base = e->base_addr;
-		out->mem[i].length = e->length;
-		out->mem[i].type = e->type;
-	}
-	out->mem_count = count;
-	return 0;
 }
 
 /* Check one module tag and count it; mb2_next_module() reads it later. */
@@ -83,19 +56,17 @@ static int parse_module(const struct mb2_tag_module *mod, struct boot_info *out,
 	return 0;
 }
 
-/* Copy an RSDP tag's bytes; the ACPI 2.0 copy wins over the 1.0 one. */
-static void copy_rsdp(const struct mb2_tag_rsdp *tag, struct boot_info *out)
+/* Keep a copy of an RSDP tag's bytes in `slot`; acpi_parse() checks them. */
+static void copy_rsdp(const struct mb2_tag_rsdp *tag, struct boot_rsdp *slot)
 {
-	size_t len = MIN(tag->tag.size - sizeof(*tag), sizeof(out->rsdp));
-
-	memcpy(out->rsdp, tag->rsdp, len);
-	out->rsdp_len = len;
-	out->rsdp_revision = out->rsdp[RSDP_REVISION_OFFSET];
+	slot->len = MIN(tag->tag.size - sizeof(*tag), sizeof(slot->bytes));
+	memcpy(slot->bytes, tag->rsdp, slot->len);
 }
 
-/* Check and record one tag (not the end tag); `seen` tracks tag types. */
+/* Check and record one tag (not the end tag); `seen` tracks tag types and
+ * `maps` collects the memory maps. */
 static int parse_tag(const struct mb2_tag *tag, struct boot_info *out,
-		     uint32_t *seen, char *err, size_t errlen)
+		     struct mb2_maps *maps, uint32_t *seen, char *err, size_t errlen)
 {
 	const struct mb2_tag_string *str = (const void *)tag;
 	size_t payload = tag->size - sizeof(*tag);
@@ -122,23 +93,46 @@ static int parse_tag(const struct mb2_tag *tag, struct boot_info *out,
 	case MB2_TAG_MODULE:
 		return parse_module((const void *)tag, out, err, errlen);
 	case MB2_TAG_MMAP:
-		return parse_mmap((const void *)tag, out, err, errlen);
+		maps->basic = (const void *)tag;
+		return 0;
+	case MB2_TAG_EFI_MMAP:
+		maps->efi = (const void *)tag;
+		return 0;
+	case MB2_TAG_EFI64:
+		out->efi_system_table = ((const struct mb2_tag_efi64 *)tag)->pointer;
+		return 0;
 	case MB2_TAG_ACPI_OLD:
-		if (!(*seen & (1u << MB2_TAG_ACPI_NEW)))
-			copy_rsdp((const void *)tag, out);
+		copy_rsdp((const void *)tag, &out->rsdp[BOOT_RSDP_OLD]);
 		return 0;
 	case MB2_TAG_ACPI_NEW:
-		copy_rsdp((const void *)tag, out);
+		copy_rsdp((const void *)tag, &out->rsdp[BOOT_RSDP_NEW]);
 		return 0;
-	default:	/* ELF sections, EFI, framebuffer, ...: not needed */
+	default:	/* ELF sections, framebuffer, EFI32, ...: not needed */
 		return 0;
 	}
+}
+
+/* Fill out->mem from the EFI memory map if the block has one whose layout
+ * is known (the firmware's own, taken as GRUB left boot services; the
+ * basic map is GRUB's translation of an earlier one), else the basic map. */
+static int parse_maps(const struct mb2_maps *maps, struct boot_info *out,
+		      char *err, size_t errlen)
+{
+	if (maps->efi && maps->efi->descriptor_version == MB2_EFI_DESCRIPTOR_VERSION)
+		return mb2_mmap_efi(maps->efi, out, err, errlen);
+	if (maps->basic)
+		return mb2_mmap_basic(maps->basic, out, err, errlen);
+	if (maps->efi)
+		return errmsg(err, errlen, "multiboot2: EFI memory map descriptor version %u unknown, and no other memory map",
+			      maps->efi->descriptor_version);
+	return errmsg(err, errlen, "multiboot2: the loader gave no memory map");
 }
 
 int mb2_parse(const void *info, struct boot_info *out, char *err, size_t errlen)
 {
 	const uint8_t *block = info;
 	const struct mb2_tag *tag;
+	struct mb2_maps maps = { NULL, NULL };
 	uint32_t seen = 0;
 	uint64_t total, offset;
 
@@ -164,12 +158,10 @@ int mb2_parse(const void *info, struct boot_info *out, char *err, size_t errlen)
 				    tag->type, (unsigned long long)offset, tag->size);
 		if (tag->type == MB2_TAG_END)
 			break;
-		if (parse_tag(tag, out, &seen, err, errlen))
+		if (parse_tag(tag, out, &maps, &seen, err, errlen))
 			return -1;
 	}
-	if (!(seen & (1u << MB2_TAG_MMAP)))
-		return errmsg(err, errlen, "multiboot2: the loader gave no memory map");
-	return 0;
+	return parse_maps(&maps, out, err, errlen);
 }
 
 bool mb2_next_module(const struct boot_info *info, size_t *cursor, struct boot_module *m)

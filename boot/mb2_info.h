@@ -12,7 +12,15 @@
 struct boot_mem_region {
 	uint64_t base;
 	uint64_t length;
-	uint32_t type;		/* MB2_MEMORY_* */
+	uint32_t type;		/* MB2_MEMORY_* (an EFI map's types translated) */
+};
+
+/* The RSDP tags, in order of preference. */
+enum { BOOT_RSDP_NEW, BOOT_RSDP_OLD, BOOT_RSDP_TAGS };
+
+struct boot_rsdp {
+	size_t len;		/* 0: the loader gave no such tag */
+	uint8_t bytes[BOOT_RSDP_MAX];	/* a copy, not yet validated */
 };
 
 struct boot_info {
@@ -20,13 +28,14 @@ struct boot_info {
 	uint64_t info_end;
 	const char *cmdline;	/* inside the info block; "" when the loader gave none */
 	const char *loader_name;	/* NULL when absent */
+	uint32_t mem_tag;	/* where mem[] comes from: MB2_TAG_EFI_MMAP or MB2_TAG_MMAP */
+	size_t mem_tag_entries;	/* entries in that tag; mem[] merges neighbours */
 	size_t mem_count;
 	struct boot_mem_region mem[BOOT_MAX_MEMMAP];
 	size_t module_count;	/* mb2_next_module() reads them */
 	struct boot_module *modules;	/* module_count entries once boot_main() made the table */
-	size_t rsdp_len;	/* 0: the loader found no RSDP */
-	uint8_t rsdp_revision;	/* the RSDP's revision byte: 0 ACPI 1.0, 2+ has an XSDT */
-	uint8_t rsdp[BOOT_RSDP_MAX];	/* a copy; ACPI 2.0 tag preferred over 1.0 */
+	uint64_t efi_system_table;	/* physical, from the EFI64 tag; 0: none */
+	struct boot_rsdp rsdp[BOOT_RSDP_TAGS];
 };
 
 /* Size in bytes of the boot information block at `info` (reads only its
@@ -34,8 +43,10 @@ struct boot_info {
 size_t mb2_info_size(const void *info);
 
 /* Validate the boot information block at `info` (8-byte aligned) and fill
- * `out`. Returns 0, or -1 with a reason in `err` when the block is malformed
- * or has no memory map. Never reads outside the block's total_size. */
+ * `out`; the EFI memory map is preferred over the basic one, which is then
+ * not read. Returns 0, or -1 with a reason in `err` when the block is
+ * malformed or has no usable memory map. Never reads outside the block's
+ * total_size. */
 int mb2_parse(const void *info, struct boot_info *out, char *err, size_t errlen);
 
 /* The modules of a block mb2_parse() accepted, in tag order: start with

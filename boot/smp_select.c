@@ -3,6 +3,8 @@
 #include "boot/smp_select.h"
 #include "lib/log.h"
 
+#define XAPIC_ID_LIMIT	0xff	/* xAPIC IDs are 8 bits wide */
+
 static bool id_listed(const uint32_t *ids, unsigned n, uint32_t id)
 {
 	for (unsigned i = 0; i < n; i++)
@@ -22,8 +24,9 @@ unsigned smp_select_aps(const uint32_t *apic_ids, unsigned n, uint32_t bsp_apic_
 		if (id == bsp_apic_id)
 			continue;
 		if (id > max_apic_id) {
-			log_warn("smp: APIC ID %#x is beyond the highest addressable (%#x); not started",
-				 id, max_apic_id);
+			log_warn("smp: APIC ID %#x is beyond %#x, the highest the APIC mode in use addresses%s; not started",
+				 id, max_apic_id, max_apic_id < XAPIC_ID_LIMIT ?
+				 " (xAPIC mode: higher IDs need x2APIC, which this CPU lacks)" : "");
 			continue;
 		}
 		if (id_listed(out, count, id)) {

@@ -7,7 +7,7 @@
 
 #include "lib/compiler.h"
 
-#define ACPI_MAX_CPUS		256
+#define ACPI_MAX_CPUS		1024	/* x2APIC machines list more than 256 */
 #define ACPI_MAX_IOAPICS	16
 #define ACPI_MAX_OVERRIDES	16
 

@@ -5,13 +5,18 @@
 #include "drivers/acpi_tables.h"
 #include "lib/log.h"
 
-/* Smallest valid length of each entry type this parser reads. */
+/* Smallest valid length of each entry type this parser reads or checks:
+ * the NMI entries are not used (no LINT pin is programmed for NMIs), but
+ * one cut short means the table is wrong. A longer entry is a later
+ * revision's and is read by its known prefix. */
 static const uint8_t min_entry_len[] = {
 	[ACPI_MADT_LAPIC] = sizeof(struct acpi_madt_lapic),
 	[ACPI_MADT_IOAPIC] = sizeof(struct acpi_madt_ioapic),
 	[ACPI_MADT_IRQ_OVERRIDE] = sizeof(struct acpi_madt_irq_override),
+	[ACPI_MADT_LAPIC_NMI] = sizeof(struct acpi_madt_lapic_nmi),
 	[ACPI_MADT_LAPIC_ADDRESS] = sizeof(struct acpi_madt_lapic_address),
 	[ACPI_MADT_X2APIC] = sizeof(struct acpi_madt_x2apic),
+	[ACPI_MADT_X2APIC_NMI] = sizeof(struct acpi_madt_x2apic_nmi),
 };
 
 /* Record a usable CPU once (firmware may list it as both APIC and x2APIC). */
@@ -84,6 +89,27 @@ static void parse_entry(const struct acpi_madt_entry *entry, struct acpi_madt_in
 	}
 }
 
+/* Whether the entry at `offset` lies inside the `len`-byte MADT at `table`
+ * and is long enough for its type; warns when not. */
+static bool entry_fits(const uint8_t *table, size_t len, size_t offset)
+{
+	const struct acpi_madt_entry *entry = (const void *)(table + offset);
+
+	if (len - offset < sizeof(*entry)) {
+		log_warn("acpi: MADT entry at offset %zu is malformed: %zu bytes left, MADT ignored",
+			 offset, len - offset);
+		return false;
+	}
+	if (entry->length < sizeof(*entry) || entry->length > len - offset ||
+	    (entry->type < ARRAY_SIZE(min_entry_len) &&
+	     entry->length < min_entry_len[entry->type])) {
+		log_warn("acpi: MADT entry at offset %zu is malformed: type %u, length %u, %zu bytes left, MADT ignored",
+			 offset, entry->type, entry->length, len - offset);
+		return false;
+	}
+	return true;
+}
+
 void acpi_parse_madt(const struct acpi_sdt_header *hdr, struct acpi_madt_info *out)
 {
 	const struct acpi_madt *madt = (const void *)hdr;
@@ -100,11 +126,7 @@ void acpi_parse_madt(const struct acpi_sdt_header *hdr, struct acpi_madt_info *o
 	out->legacy_pics = madt->flags & ACPI_MADT_PCAT_COMPAT;
 	for (offset = sizeof(*madt); offset < hdr->length; offset += entry->length) {
 		entry = (const void *)(table + offset);
-		if (hdr->length - offset < sizeof(*entry) || entry->length < sizeof(*entry) ||
-		    entry->length > hdr->length - offset ||
-		    (entry->type < ARRAY_SIZE(min_entry_len) &&
-		     entry->length < min_entry_len[entry->type])) {
-			log_warn("acpi: MADT entry at offset %zu is malformed, MADT ignored", offset);
+		if (!entry_fits(table, hdr->length, offset)) {
 			memset(out, 0, sizeof(*out));
 			return;
 		}

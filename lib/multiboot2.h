@@ -129,6 +129,23 @@ struct mb2_tag_mmap {
 };
 static_assert(sizeof(struct mb2_tag_mmap) == 16, "multiboot2 mmap tag layout");
 
+/* MB2_TAG_EFI64: the 64-bit EFI system table's physical address. */
+struct mb2_tag_efi64 {
+	struct mb2_tag tag;
+	uint64_t pointer;
+};
+static_assert(sizeof(struct mb2_tag_efi64) == 16, "multiboot2 EFI64 tag layout");
+
+/* MB2_TAG_EFI_MMAP: the map GetMemoryMap() returned as the loader exited
+ * boot services, as the firmware laid it out. */
+struct mb2_tag_efi_mmap {
+	struct mb2_tag tag;
+	uint32_t descriptor_size;	/* may exceed the struct's: step by it */
+	uint32_t descriptor_version;
+	/* descriptors (lib/efi.h) of descriptor_size bytes follow */
+};
+static_assert(sizeof(struct mb2_tag_efi_mmap) == 16, "multiboot2 EFI mmap tag layout");
+
 /* MB2_TAG_ACPI_OLD (RSDP v1, 20 bytes), MB2_TAG_ACPI_NEW (RSDP v2+, 36 bytes). */
 struct mb2_tag_rsdp {
 	struct mb2_tag tag;

@@ -193,6 +193,7 @@ struct acpi_madt_entry {
 #define ACPI_MADT_LAPIC_NMI		4
 #define ACPI_MADT_LAPIC_ADDRESS		5
 #define ACPI_MADT_X2APIC		9
+#define ACPI_MADT_X2APIC_NMI		0xa
 
 /* Local APIC and x2APIC entry flags. */
 #define ACPI_MADT_ENABLED		(1u << 0)
@@ -254,6 +255,16 @@ struct acpi_madt_x2apic {
 	uint32_t processor_uid;
 } __attribute__((packed));
 static_assert(sizeof(struct acpi_madt_x2apic) == 16, "MADT x2APIC layout");
+
+/* The x2APIC form of the NMI entry (processor UID 0xffffffff: all of them). */
+struct acpi_madt_x2apic_nmi {
+	struct acpi_madt_entry entry;
+	uint16_t flags;
+	uint32_t processor_uid;
+	uint8_t lint;
+	uint8_t reserved[3];
+} __attribute__((packed));
+static_assert(sizeof(struct acpi_madt_x2apic_nmi) == 12, "MADT x2APIC NMI layout");
 
 /* AML (ACPI spec, "ACPI Machine Language Specification"). */
 #define AML_ZERO_OP		0x00

@@ -454,6 +454,56 @@ static void test_madt_malformed_entries(void **state)
 			      "offset 52 is malformed");
 }
 
+/* x2APIC entries beside xAPIC ones: 32-bit IDs above 255 are listed, a CPU
+ * named by both kinds of entry once, disabled ones not at all, NMI entries
+ * of both kinds accepted, and an entry longer than this parser knows (a
+ * later ACPI revision's) read by its known prefix. */
+static void test_madt_x2apic_cpus(void **state)
+{
+	struct acpi_madt_x2apic_nmi nmi = { { ACPI_MADT_X2APIC_NMI, sizeof(nmi) }, 0,
+					    0xffffffff, 1, { 0 } };
+	uint8_t longer[20] = { ACPI_MADT_X2APIC, 20, 0, 0, 0x00, 0x10, 0, 0, ACPI_MADT_ENABLED };
+
+	new_table(MADT_PA, "APIC", sizeof(struct acpi_madt));
+	madt_lapic(0, ACPI_MADT_ENABLED);
+	madt_x2apic(0, ACPI_MADT_ENABLED);		/* the same CPU */
+	madt_x2apic(0x100, ACPI_MADT_ENABLED);
+	madt_x2apic(0x1234567, ACPI_MADT_ONLINE_CAPABLE);
+	madt_x2apic(0x200, 0);				/* disabled */
+	append(MADT_PA, &nmi, sizeof(nmi));
+	append(MADT_PA, (uint8_t[]){ ACPI_MADT_LAPIC_NMI, 6, 0xff, 0, 0, 1 }, 6);
+	madt_lapic(0xff, ACPI_MADT_ENABLED);		/* placeholder */
+	madt_x2apic(5, ACPI_MADT_ENABLED);
+	madt_lapic(5, ACPI_MADT_ENABLED);		/* the same CPU, xAPIC entry last */
+	append(MADT_PA, longer, sizeof(longer));	/* x2APIC ID 0x1000 */
+	seal(MADT_PA);
+	assert_int_equal(parse(), 0);
+	assert_string_equal(host_last_log, "");
+	assert_true(info.madt.present);
+	assert_int_equal(info.madt.cpu_count, 5);
+	assert_int_equal(info.madt.apic_ids[0], 0);
+	assert_int_equal(info.madt.apic_ids[1], 0x100);
+	assert_int_equal(info.madt.apic_ids[2], 0x1234567);
+	assert_int_equal(info.madt.apic_ids[3], 5);
+	assert_int_equal(info.madt.apic_ids[4], 0x1000);
+}
+
+/* x2APIC and NMI entries cut short, or running past the table's end. */
+static void test_madt_x2apic_lengths(void **state)
+{
+	uint8_t x2apic[16] = { ACPI_MADT_X2APIC, 15, 0, 0, 1, 0, 0, 0, ACPI_MADT_ENABLED };
+	uint8_t nmi[12] = { ACPI_MADT_X2APIC_NMI, 11 };
+
+	expect_bad_madt_entry(x2apic, 15, "offset 52 is malformed: type 9, length 15, 15 bytes left");
+	x2apic[1] = 20;	/* claims more than the table holds */
+	expect_bad_madt_entry(x2apic, 16, "offset 52 is malformed: type 9, length 20, 16 bytes left");
+	expect_bad_madt_entry(nmi, 11, "offset 52 is malformed: type 10, length 11, 11 bytes left");
+	expect_bad_madt_entry((uint8_t[]){ ACPI_MADT_LAPIC_NMI, 5, 0xff, 0, 0 }, 5,
+			      "offset 52 is malformed: type 4, length 5");
+	expect_bad_madt_entry((uint8_t[]){ ACPI_MADT_X2APIC }, 1,
+			      "offset 52 is malformed: 1 bytes left");
+}
+
 static void test_madt_lapic_address_override(void **state)
 {
 	struct acpi_madt_lapic_address e = { { ACPI_MADT_LAPIC_ADDRESS, sizeof(e) }, 0,
@@ -478,10 +528,10 @@ static void test_madt_limits(void **state)
 		madt_x2apic(i * 2, ACPI_MADT_ENABLED);
 	seal(MADT_PA);
 	assert_int_equal(parse(), 0);
-	expect_last_warning("more than 256 CPUs, APIC ID 512 not used");
+	expect_last_warning("more than 1024 CPUs, APIC ID 2048 not used");
 	assert_true(info.madt.present);
 	assert_int_equal(info.madt.cpu_count, ACPI_MAX_CPUS);
-	assert_int_equal(info.madt.apic_ids[ACPI_MAX_CPUS - 1], 510);
+	assert_int_equal(info.madt.apic_ids[ACPI_MAX_CPUS - 1], 2046);
 	assert_int_equal(info.madt.ioapic_count, ACPI_MAX_IOAPICS);
 	assert_int_equal(info.madt.ioapics[ACPI_MAX_IOAPICS - 1].gsi_base, 15 * 24);
 	assert_int_equal(info.madt.override_count, ACPI_MAX_OVERRIDES);
@@ -686,6 +736,8 @@ int main(void)
 		T(test_madt_missing),
 		T(test_madt_too_short),
 		T(test_madt_malformed_entries),
+		T(test_madt_x2apic_cpus),
+		T(test_madt_x2apic_lengths),
 		T(test_madt_lapic_address_override),
 		T(test_madt_limits),
 		T(test_fadt_v1),

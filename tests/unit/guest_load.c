@@ -257,7 +257,8 @@ static void test_mb2_elf64_higher_half(void **state)
 	assert_int_equal(bm.end, 0x303000 + sizeof(mod));
 	assert_string_equal(bm.string, "initrd --x");
 	assert_memory_equal(ram + bm.start, mod, sizeof(mod));
-	assert_int_equal(bi.rsdp_len, 0);
+	assert_int_equal(bi.rsdp[BOOT_RSDP_NEW].len, 0);
+	assert_int_equal(bi.rsdp[BOOT_RSDP_OLD].len, 0);
 
 	meminfo = find_mb2_tag(entry.rbx, MB2_TAG_BASIC_MEMINFO);
 	assert_non_null(meminfo);

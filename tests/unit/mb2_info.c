@@ -10,6 +10,8 @@
 #include <cmocka.h>
 
 #include "boot/mb2_info.h"
+#include "boot/mb2_mmap.h"
+#include "lib/efi.h"
 #include "lib/multiboot2.h"
 
 /* A boot information block under construction. */
@@ -85,6 +87,45 @@ static void add_mmap(uint32_t entry_size, const struct mb2_mmap_entry *e, size_t
 	for (i = 0; i < n; i++)
 		memcpy(payload + 8 + i * entry_size, &e[i], MIN(entry_size, sizeof(*e)));
 	add_tag(MB2_TAG_MMAP, payload, 8 + n * entry_size);
+}
+
+/* A write-back capable EFI descriptor: `pages` 4 KiB pages at `start`. */
+static struct efi_memory_descriptor efi(uint32_t type, uint64_t start, uint64_t pages)
+{
+	return (struct efi_memory_descriptor){
+		.type = type, .physical_start = start, .number_of_pages = pages,
+		.attribute = EFI_MEMORY_WB,
+	};
+}
+
+/* Append an EFI memory map tag: `n` descriptors of `size` bytes each (past
+ * the struct, filler the parser must step over), layout `version`. */
+static void add_efi_mmap_sized(uint32_t size, uint32_t version,
+			       const struct efi_memory_descriptor *d, size_t n)
+{
+	static uint8_t payload[8 + 64 * 80];
+	uint32_t head[2] = { size, version };
+
+	assert_true(n <= 64 && size <= 80);
+	memset(payload, 0xee, sizeof(payload));
+	memcpy(payload, head, sizeof(head));
+	for (size_t i = 0; i < n; i++)
+		memcpy(payload + 8 + i * size, &d[i], MIN(size, sizeof(*d)));
+	add_tag(MB2_TAG_EFI_MMAP, payload, 8 + n * size);
+}
+
+/* GRUB on OVMF: 48-byte descriptors, version 1. */
+static void add_efi_mmap(const struct efi_memory_descriptor *d, size_t n)
+{
+	add_efi_mmap_sized(48, MB2_EFI_DESCRIPTOR_VERSION, d, n);
+}
+
+static void expect_region(size_t i, uint64_t base, uint64_t length, uint32_t type)
+{
+	assert_true(i < bi.mem_count);
+	assert_int_equal(bi.mem[i].base, base);
+	assert_int_equal(bi.mem[i].length, length);
+	assert_int_equal(bi.mem[i].type, type);
 }
 
 static const struct mb2_mmap_entry ram[3] = {
@@ -167,9 +208,13 @@ static void test_full_block(void **state)
 	assert_int_equal(bi.mem[1].length, 0x10000);
 	assert_int_equal(bi.mem[1].type, MB2_MEMORY_RESERVED);
 	assert_int_equal(bi.mem[2].base, 0x100000);
-	assert_int_equal(bi.rsdp_len, 36);
-	assert_int_equal(bi.rsdp_revision, 2);
-	assert_memory_equal(bi.rsdp, v2, 36);
+	assert_int_equal(bi.mem_tag, MB2_TAG_MMAP);
+	assert_int_equal(bi.mem_tag_entries, 3);
+	assert_int_equal(bi.rsdp[BOOT_RSDP_NEW].len, 36);
+	assert_memory_equal(bi.rsdp[BOOT_RSDP_NEW].bytes, v2, 36);
+	assert_int_equal(bi.rsdp[BOOT_RSDP_OLD].len, 20);
+	assert_memory_equal(bi.rsdp[BOOT_RSDP_OLD].bytes, v1, 20);
+	assert_int_equal(bi.efi_system_table, 0);
 }
 
 static void test_minimal_block_defaults(void **state)
@@ -179,22 +224,26 @@ static void test_minimal_block_defaults(void **state)
 	assert_string_equal(bi.cmdline, "");
 	assert_null(bi.loader_name);
 	assert_int_equal(bi.module_count, 0);
-	assert_int_equal(bi.rsdp_len, 0);
+	assert_int_equal(bi.rsdp[BOOT_RSDP_NEW].len, 0);
+	assert_int_equal(bi.rsdp[BOOT_RSDP_OLD].len, 0);
 	assert_int_equal(bi.mem_count, 1);
 }
 
-static void test_new_rsdp_wins_in_any_order(void **state)
+/* Both copies are kept, each in its slot, whatever the tag order: the
+ * ACPI 2.0 one is tried first, the 1.0 one if it does not check out. */
+static void test_both_rsdps_kept_in_any_order(void **state)
 {
-	uint8_t v1[20], v2[36];
+	uint8_t v1[20], v2[40];
 
 	rsdp_bytes(v1, sizeof(v1), 0);
 	rsdp_bytes(v2, sizeof(v2), 2);
 	add_mmap(24, ram, 1);
-	add_tag(MB2_TAG_ACPI_NEW, v2, sizeof(v2));
+	add_tag(MB2_TAG_ACPI_NEW, v2, sizeof(v2));	/* longer than an RSDP: cut */
 	add_tag(MB2_TAG_ACPI_OLD, v1, sizeof(v1));
 	assert_int_equal(mb2_parse(finish(), &bi, err, sizeof(err)), 0);
-	assert_int_equal(bi.rsdp_len, 36);
-	assert_int_equal(bi.rsdp_revision, 2);
+	assert_int_equal(bi.rsdp[BOOT_RSDP_NEW].len, 36);
+	assert_memory_equal(bi.rsdp[BOOT_RSDP_NEW].bytes, v2, 36);
+	assert_int_equal(bi.rsdp[BOOT_RSDP_OLD].len, 20);
 }
 
 static void test_old_rsdp_only(void **state)
@@ -205,9 +254,9 @@ static void test_old_rsdp_only(void **state)
 	add_tag(MB2_TAG_ACPI_OLD, v1, sizeof(v1));
 	add_mmap(24, ram, 1);
 	assert_int_equal(mb2_parse(finish(), &bi, err, sizeof(err)), 0);
-	assert_int_equal(bi.rsdp_len, 20);
-	assert_int_equal(bi.rsdp_revision, 0);
-	assert_memory_equal(bi.rsdp, v1, 20);
+	assert_int_equal(bi.rsdp[BOOT_RSDP_NEW].len, 0);
+	assert_int_equal(bi.rsdp[BOOT_RSDP_OLD].len, 20);
+	assert_memory_equal(bi.rsdp[BOOT_RSDP_OLD].bytes, v1, 20);
 }
 
 static void test_larger_mmap_entries_are_stepped(void **state)
@@ -359,8 +408,9 @@ static void test_mmap_overflow(void **state)
 	static struct mb2_mmap_entry many[BOOT_MAX_MEMMAP + 1];
 	size_t i;
 
+	/* Alternating types: no two neighbours merge. */
 	for (i = 0; i < ARRAY_SIZE(many); i++)
-		many[i] = (struct mb2_mmap_entry){ i * 0x1000, 0x1000, 1, 0 };
+		many[i] = (struct mb2_mmap_entry){ i * 0x1000, 0x1000, 1 + i % 2, 0 };
 	add_mmap(24, many, BOOT_MAX_MEMMAP);
 	assert_int_equal(mb2_parse(finish(), &bi, err, sizeof(err)), 0);
 	assert_int_equal(bi.mem_count, BOOT_MAX_MEMMAP);
@@ -368,7 +418,7 @@ static void test_mmap_overflow(void **state)
 	free(block);
 	setup(state);
 	add_mmap(24, many, ARRAY_SIZE(many));
-	expect_error(finish(), "129 entries");
+	expect_error(finish(), "more than 128 ranges (entry 128)");
 }
 
 static void test_mmap_entry_wraps(void **state)
@@ -402,6 +452,273 @@ static void test_duplicate_tags(void **state)
 	expect_error(finish(), "tag type 1 appears twice");
 }
 
+/* Every EFI type, each at an address of its own (so none merge): what is
+ * free after boot services is available, MMIO is left out, the rest keeps
+ * its meaning or is reserved. */
+static void test_efi_every_type(void **state)
+{
+	static const uint32_t want[] = {
+		[EFI_RESERVED_MEMORY] = MB2_MEMORY_RESERVED,
+		[EFI_LOADER_CODE] = MB2_MEMORY_AVAILABLE,
+		[EFI_LOADER_DATA] = MB2_MEMORY_AVAILABLE,
+		[EFI_BOOT_SERVICES_CODE] = MB2_MEMORY_AVAILABLE,
+		[EFI_BOOT_SERVICES_DATA] = MB2_MEMORY_AVAILABLE,
+		[EFI_RUNTIME_SERVICES_CODE] = MB2_MEMORY_RESERVED,
+		[EFI_RUNTIME_SERVICES_DATA] = MB2_MEMORY_RESERVED,
+		[EFI_CONVENTIONAL_MEMORY] = MB2_MEMORY_AVAILABLE,
+		[EFI_UNUSABLE_MEMORY] = MB2_MEMORY_BADRAM,
+		[EFI_ACPI_RECLAIM_MEMORY] = MB2_MEMORY_ACPI_RECLAIMABLE,
+		[EFI_ACPI_MEMORY_NVS] = MB2_MEMORY_NVS,
+		[EFI_MEMORY_MAPPED_IO] = 0,
+		[EFI_MEMORY_MAPPED_IO_PORT_SPACE] = 0,
+		[EFI_PAL_CODE] = MB2_MEMORY_RESERVED,
+		[EFI_PERSISTENT_MEMORY] = MB2_MEMORY_RESERVED,
+		[EFI_UNACCEPTED_MEMORY] = MB2_MEMORY_RESERVED,
+		[16] = MB2_MEMORY_RESERVED,	/* past the spec's list */
+		[17] = MB2_MEMORY_RESERVED,	/* an OEM type, below */
+	};
+	struct efi_memory_descriptor d[ARRAY_SIZE(want)];
+	size_t i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(d); i++)
+		d[i] = efi(i, 0x100000 * (2 * i + 1), 16);
+	d[17].type = 0x80000001;
+	add_efi_mmap(d, ARRAY_SIZE(d));
+	assert_int_equal(mb2_parse(finish(), &bi, err, sizeof(err)), 0);
+	assert_int_equal(bi.mem_tag, MB2_TAG_EFI_MMAP);
+	assert_int_equal(bi.mem_tag_entries, ARRAY_SIZE(d));
+	for (i = 0; i < ARRAY_SIZE(d); i++)
+		if (want[i])
+			expect_region(n++, d[i].physical_start, 0x10000, want[i]);
+	assert_int_equal(bi.mem_count, n);
+	assert_int_equal(n, ARRAY_SIZE(d) - 2);
+}
+
+/* Free memory the firmware cannot map write-back is not taken. */
+static void test_efi_free_needs_write_back(void **state)
+{
+	struct efi_memory_descriptor d[2] = {
+		efi(EFI_CONVENTIONAL_MEMORY, 0x100000, 16),
+		efi(EFI_CONVENTIONAL_MEMORY, 0x200000, 16),
+	};
+
+	d[1].attribute = 1;	/* EFI_MEMORY_UC only */
+	add_efi_mmap(d, 2);
+	assert_int_equal(mb2_parse(finish(), &bi, err, sizeof(err)), 0);
+	expect_region(0, 0x100000, 0x10000, MB2_MEMORY_AVAILABLE);
+	expect_region(1, 0x200000, 0x10000, MB2_MEMORY_RESERVED);
+}
+
+/* Touching descriptors of one kind become one range, in map order; a gap
+ * or another kind starts a new one. */
+static void test_efi_neighbours_merge(void **state)
+{
+	const struct efi_memory_descriptor d[] = {
+		efi(EFI_CONVENTIONAL_MEMORY, 0, 0xa0),
+		efi(EFI_CONVENTIONAL_MEMORY, 0x100000, 0x100),
+		efi(EFI_LOADER_DATA, 0x200000, 0x10),
+		efi(EFI_BOOT_SERVICES_CODE, 0x210000, 0x10),
+		efi(EFI_ACPI_MEMORY_NVS, 0x220000, 1),
+		efi(EFI_ACPI_MEMORY_NVS, 0x221000, 1),
+		efi(EFI_BOOT_SERVICES_DATA, 0x222000, 0xde),
+		efi(EFI_MEMORY_MAPPED_IO, 0x300000, 1),	/* left out: no break */
+		efi(EFI_CONVENTIONAL_MEMORY, 0x301000, 0xff),
+	};
+
+	add_efi_mmap(d, ARRAY_SIZE(d));
+	assert_int_equal(mb2_parse(finish(), &bi, err, sizeof(err)), 0);
+	assert_int_equal(bi.mem_tag_entries, ARRAY_SIZE(d));
+	assert_int_equal(bi.mem_count, 5);
+	expect_region(0, 0, 0xa0000, MB2_MEMORY_AVAILABLE);
+	expect_region(1, 0x100000, 0x120000, MB2_MEMORY_AVAILABLE);
+	expect_region(2, 0x220000, 0x2000, MB2_MEMORY_NVS);
+	expect_region(3, 0x222000, 0xde000, MB2_MEMORY_AVAILABLE);
+	expect_region(4, 0x301000, 0xff000, MB2_MEMORY_AVAILABLE);
+}
+
+/* The tag's descriptor size is the stride, whatever it is: larger than the
+ * struct, not a multiple of 8; the filler between is never read as data. */
+static void test_efi_descriptor_size_honoured(void **state)
+{
+	static const uint32_t sizes[] = { 40, 44, 48, 80 };
+	const struct efi_memory_descriptor d[3] = {
+		efi(EFI_CONVENTIONAL_MEMORY, 0x100000, 0x100),
+		efi(EFI_RUNTIME_SERVICES_DATA, 0x200000, 0x10),
+		efi(EFI_CONVENTIONAL_MEMORY, 0x100000000ull, 0x40000),
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		setup(state);
+		add_efi_mmap_sized(sizes[i], MB2_EFI_DESCRIPTOR_VERSION, d, 3);
+		assert_int_equal(mb2_parse(finish(), &bi, err, sizeof(err)), 0);
+		assert_int_equal(bi.mem_count, 3);
+		expect_region(0, 0x100000, 0x100000, MB2_MEMORY_AVAILABLE);
+		expect_region(1, 0x200000, 0x10000, MB2_MEMORY_RESERVED);
+		expect_region(2, 0x100000000ull, GiB(1), MB2_MEMORY_AVAILABLE);
+		teardown(state);
+	}
+	setup(state);
+}
+
+static void test_efi_descriptor_size_too_small(void **state)
+{
+	const struct efi_memory_descriptor d = efi(EFI_CONVENTIONAL_MEMORY, 0, 1);
+
+	add_efi_mmap_sized(32, MB2_EFI_DESCRIPTOR_VERSION, &d, 1);
+	expect_error(finish(), "EFI memory map entry size 32 invalid");
+}
+
+/* A map cut inside a descriptor, a tag too short for its header, and one
+ * the block ends inside: each is an error, nothing past them is read. */
+static void test_efi_map_truncated(void **state)
+{
+	const struct efi_memory_descriptor d[2] = {
+		efi(EFI_CONVENTIONAL_MEMORY, 0, 1), efi(EFI_CONVENTIONAL_MEMORY, 0x1000, 1),
+	};
+	uint8_t cut[8 + 88] = { 48, 0, 0, 0, 1 };	/* the second descriptor lacks 8 bytes */
+
+	memcpy(cut + 8, d, sizeof(d[0]));
+	memcpy(cut + 8 + 48, &d[1], 40);
+	add_tag(MB2_TAG_EFI_MMAP, cut, sizeof(cut));
+	expect_error(finish(), "EFI memory map of 88 bytes is not a whole number of 48-byte entries");
+
+	teardown(state);
+	setup(state);
+	add_tag(MB2_TAG_EFI_MMAP, (uint32_t[]){ 48 }, 4);
+	expect_error(finish(), "tag type 17 has size 12, below its minimum 16");
+
+	teardown(state);
+	setup(state);
+	add_efi_mmap(d, 2);
+	expect_error(finish_sized(b.len - 8), "outside the block");
+}
+
+/* GRUB on UEFI passes both maps: the EFI one is used, in either order, and
+ * the basic one is not even read. */
+static void test_efi_map_preferred(void **state)
+{
+	const struct efi_memory_descriptor d = efi(EFI_CONVENTIONAL_MEMORY, 0x100000, 0x100);
+
+	add_mmap(24, ram, 3);
+	add_efi_mmap(&d, 1);
+	assert_int_equal(mb2_parse(finish(), &bi, err, sizeof(err)), 0);
+	assert_int_equal(bi.mem_tag, MB2_TAG_EFI_MMAP);
+	assert_int_equal(bi.mem_count, 1);
+	expect_region(0, 0x100000, 0x100000, MB2_MEMORY_AVAILABLE);
+
+	teardown(state);
+	setup(state);
+	add_efi_mmap(&d, 1);
+	add_mmap(16, ram, 3);	/* malformed, but not needed */
+	assert_int_equal(mb2_parse(finish(), &bi, err, sizeof(err)), 0);
+	assert_int_equal(bi.mem_tag, MB2_TAG_EFI_MMAP);
+}
+
+/* A descriptor layout other than UEFI's version 1 is not guessed at: the
+ * basic map serves if there is one. */
+static void test_efi_unknown_version(void **state)
+{
+	const struct efi_memory_descriptor d = efi(EFI_CONVENTIONAL_MEMORY, 0x100000, 0x100);
+
+	add_efi_mmap_sized(48, 2, &d, 1);
+	add_mmap(24, ram, 3);
+	assert_int_equal(mb2_parse(finish(), &bi, err, sizeof(err)), 0);
+	assert_int_equal(bi.mem_tag, MB2_TAG_MMAP);
+	assert_int_equal(bi.mem_count, 3);
+
+	teardown(state);
+	setup(state);
+	add_efi_mmap_sized(48, 2, &d, 1);
+	expect_error(finish(), "descriptor version 2 unknown, and no other memory map");
+}
+
+/* Overlapping descriptors are kept as the firmware gave them; where they
+ * disagree boot_memory_map() lets the kind that is not free win. */
+static void test_efi_overlap_kept(void **state)
+{
+	const struct efi_memory_descriptor d[2] = {
+		efi(EFI_CONVENTIONAL_MEMORY, 0x100000, 0x100),
+		efi(EFI_RUNTIME_SERVICES_DATA, 0x180000, 0x100),
+	};
+
+	add_efi_mmap(d, 2);
+	assert_int_equal(mb2_parse(finish(), &bi, err, sizeof(err)), 0);
+	assert_int_equal(bi.mem_count, 2);
+	expect_region(0, 0x100000, 0x100000, MB2_MEMORY_AVAILABLE);
+	expect_region(1, 0x180000, 0x100000, MB2_MEMORY_RESERVED);
+}
+
+/* A big machine's map: RAM to 2 GiB, the PCI hole, then RAM above 4 GiB in
+ * pieces with reserved and missing stretches between them. */
+static void test_efi_holes_above_4g(void **state)
+{
+	const struct efi_memory_descriptor d[] = {
+		efi(EFI_CONVENTIONAL_MEMORY, 0, 0xa0),
+		efi(EFI_CONVENTIONAL_MEMORY, 0x100000, 0x7ff00),
+		efi(EFI_MEMORY_MAPPED_IO, 0xffc00000, 0x400),
+		efi(EFI_BOOT_SERVICES_DATA, GiB(4), 0x40000),
+		efi(EFI_CONVENTIONAL_MEMORY, GiB(5), 0x40000),
+		efi(EFI_RESERVED_MEMORY, GiB(6), 0x20000),	/* 6 - 6.5 GiB */
+		efi(EFI_CONVENTIONAL_MEMORY, GiB(8), 0x80000),	/* after a gap */
+		efi(EFI_UNUSABLE_MEMORY, GiB(10), 1),
+		efi(EFI_CONVENTIONAL_MEMORY, GiB(10) + 0x1000, 0xfffff),
+	};
+	uint64_t free_bytes = 0;
+
+	add_efi_mmap(d, ARRAY_SIZE(d));
+	assert_int_equal(mb2_parse(finish(), &bi, err, sizeof(err)), 0);
+	assert_int_equal(bi.mem_count, 7);
+	expect_region(2, GiB(4), GiB(2), MB2_MEMORY_AVAILABLE);
+	expect_region(3, GiB(6), MiB(512), MB2_MEMORY_RESERVED);
+	expect_region(4, GiB(8), GiB(2), MB2_MEMORY_AVAILABLE);
+	expect_region(5, GiB(10), 0x1000, MB2_MEMORY_BADRAM);
+	expect_region(6, GiB(10) + 0x1000, GiB(4) - 0x1000, MB2_MEMORY_AVAILABLE);
+	for (size_t i = 0; i < bi.mem_count; i++)
+		if (bi.mem[i].type == MB2_MEMORY_AVAILABLE)
+			free_bytes += bi.mem[i].length;
+	assert_int_equal(free_bytes, 0xa0000 + 0x7ff00000 + GiB(8) - 0x1000);
+}
+
+static void test_efi_descriptor_out_of_range(void **state)
+{
+	struct efi_memory_descriptor d[2] = {
+		efi(EFI_CONVENTIONAL_MEMORY, 0, 1),
+		efi(EFI_CONVENTIONAL_MEMORY, 0x1000, 1ull << 52),
+	};
+
+	add_efi_mmap(d, 2);
+	expect_error(finish(), "EFI memory map entry 1 has 0x10000000000000 pages");
+
+	teardown(state);
+	setup(state);
+	d[1] = efi(EFI_RESERVED_MEMORY, 0xfffffffffff00000ull, 0x101);
+	add_efi_mmap(d, 2);
+	expect_error(finish(), "entry 1 (0xfffffffffff00000 + 0x101000) wraps");
+}
+
+static void test_efi64_system_table(void **state)
+{
+	const uint64_t table = 0x7f5ec018;
+
+	add_mmap(24, ram, 1);
+	add_tag(MB2_TAG_EFI64, &table, sizeof(table));
+	assert_int_equal(mb2_parse(finish(), &bi, err, sizeof(err)), 0);
+	assert_int_equal(bi.efi_system_table, table);
+
+	teardown(state);
+	setup(state);
+	add_mmap(24, ram, 1);
+	add_tag(MB2_TAG_EFI64, &table, 4);
+	expect_error(finish(), "tag type 12 has size 12, below its minimum 16");
+
+	teardown(state);
+	setup(state);
+	add_mmap(24, ram, 1);
+	add_tag(MB2_TAG_EFI64, &table, sizeof(table));
+	add_tag(MB2_TAG_EFI64, &table, sizeof(table));
+	expect_error(finish(), "tag type 12 appears twice");
+}
+
 static void test_error_truncated_to_buffer(void **state)
 {
 	char small[8];
@@ -417,7 +734,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(test_full_block),
 		T(test_minimal_block_defaults),
-		T(test_new_rsdp_wins_in_any_order),
+		T(test_both_rsdps_kept_in_any_order),
 		T(test_old_rsdp_only),
 		T(test_larger_mmap_entries_are_stepped),
 		T(test_misaligned_block),
@@ -440,6 +757,18 @@ int main(void)
 		T(test_mmap_entry_wraps),
 		T(test_missing_mmap),
 		T(test_duplicate_tags),
+		T(test_efi_every_type),
+		T(test_efi_free_needs_write_back),
+		T(test_efi_neighbours_merge),
+		T(test_efi_descriptor_size_honoured),
+		T(test_efi_descriptor_size_too_small),
+		T(test_efi_map_truncated),
+		T(test_efi_map_preferred),
+		T(test_efi_unknown_version),
+		T(test_efi_overlap_kept),
+		T(test_efi_holes_above_4g),
+		T(test_efi_descriptor_out_of_range),
+		T(test_efi64_system_table),
 		T(test_error_truncated_to_buffer),
 #undef T
 	};

@@ -77,7 +77,8 @@ static void test_broadcast_and_beyond_dropped_in_xapic_mode(void **state)
 	assert_int_equal(smp_select_aps(ids, 4, 0, XAPIC_MAX_ID, out, 8), 1);
 	assert_int_equal(out[0], 0xfe);
 	assert_string_equal(host_last_log,
-			    "smp: APIC ID 0x100 is beyond the highest addressable (0xfe); not started");
+			    "smp: APIC ID 0x100 is beyond 0xfe, the highest the APIC mode in use addresses"
+			    " (xAPIC mode: higher IDs need x2APIC, which this CPU lacks); not started");
 }
 
 static void test_wide_ids_kept_in_x2apic_mode(void **state)
@@ -87,7 +88,7 @@ static void test_wide_ids_kept_in_x2apic_mode(void **state)
 	assert_int_equal(smp_select_aps(ids, 3, 0, X2APIC_MAX_ID, out, 8), 1);
 	assert_int_equal(out[0], 0x100);
 	assert_string_equal(host_last_log,
-			    "smp: APIC ID 0xffffffff is beyond the highest addressable (0xfffffffe); not started");
+			    "smp: APIC ID 0xffffffff is beyond 0xfffffffe, the highest the APIC mode in use addresses; not started");
 }
 
 static void test_output_never_overflows(void **state)
