@@ -23,6 +23,7 @@
 #include "drivers/uart16550.h"
 #include "hv/console/console.h"
 #include "hv/console/console_input.h"
+#include "hv/console/gdb_stub.h"
 #include "hv/console/mux.h"
 #include "hv/exit_trace.h"
 #include "hv/sched.h"
@@ -208,6 +209,8 @@ __noreturn void boot_main(uint32_t boot_info_pa)
 
 	log_info("hv: ready cpus=%u free=%llu MiB", cpu_count(),
 		 (unsigned long long)(pmm_free_bytes() >> 20));
+	if (hv_options.gdb_port && !gdb_start(hv_options.gdb_port))
+		log_warn("gdb: no UART at %#x: no GDB stub", hv_options.gdb_port);
 	console_input_start(vms, nr_vms, hv_options.focus, hv_options.history_kib << 10);
 	if (hv_options.selftest == SELFTEST_PANIC)
 		panic_selftest_arm();

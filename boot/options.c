@@ -22,6 +22,7 @@ struct hv_options hv_options = {
 	.history_kib = 64,
 };
 
+static const char *const gdb_names[] = { "none", "com2", NULL };
 static const char *const level_names[] = { "error", "warn", "info", "debug", NULL };
 static const char *const idle_names[] = { "halt", "poweroff", NULL };
 static const char *const panic_names[] = { "halt", "poweroff", "reboot", NULL };
@@ -51,9 +52,10 @@ static bool console_option_apply(const char *value)
 
 void options_parse(const char *cmdline)
 {
-	static char console[32] = CONSOLE_DEFAULT;
+	char console[32] = CONSOLE_DEFAULT;
 	bool nosmp = false;
 	unsigned level = log_level;
+	unsigned gdb = 0;
 	const struct cmdline_option table[] = {
 		CMDLINE_OPT_STRING("console", console, "serial console: com1|com2[,baud]"),
 		CMDLINE_OPT_ENUM("loglevel", &level, level_names, "most detailed level printed"),
@@ -67,6 +69,7 @@ void options_parse(const char *cmdline)
 				   "console focus at boot: log|monitor|a VM's name"),
 		CMDLINE_OPT_UINT("history", &hv_options.history_kib, 1, 16384,
 				 "KiB of history per console"),
+		CMDLINE_OPT_ENUM("gdb", &gdb, gdb_names, "the GDB stub's serial port"),
 	};
 
 	cmdline_parse(cmdline_skip_path(cmdline), table, ARRAY_SIZE(table));
@@ -75,6 +78,7 @@ void options_parse(const char *cmdline)
 			 "dividing %u]), keeping default '%s'", console, UART_MAX_BAUD,
 			 CONSOLE_DEFAULT);
 	log_level = level;
+	hv_options.gdb_port = gdb ? COM2_PORT : 0;
 	if (nosmp)
 		hv_options.smp_max = 1;
 }

@@ -16,6 +16,7 @@ struct hv_options {
 	unsigned selftest;		/* enum selftest */
 	char focus[32];			/* what has the console's focus at boot */
 	uint64_t history_kib;		/* history kept per console */
+	uint16_t gdb_port;		/* the GDB stub's UART, 0: none */
 };
 
 extern struct hv_options hv_options;

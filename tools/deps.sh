@@ -7,7 +7,7 @@ set -euo pipefail
 # newlib's configure need the host C library's headers and crt files.
 PACKAGES="gcc libc6-dev binutils make grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf
 	qemu-system-x86 bochs bochsbios vgabios newlib-source libcmocka-dev
-	xz-utils cpio python3-pexpect"
+	xz-utils cpio python3-pexpect gdb"
 
 missing=()
 for pkg in $PACKAGES; do

@@ -13,6 +13,7 @@
 #include "drivers/tsc.h"
 #include "hv/console/console.h"
 #include "hv/console/console_input.h"
+#include "hv/console/gdb_stub.h"
 #include "hv/console/monitor.h"
 #include "hv/console/mux.h"
 #include "hv/exit_trace.h"
@@ -146,6 +147,7 @@ static void input_poll(struct timer *t)
 	int c;
 
 	monitor_poll();
+	gdb_poll();
 	deliver();
 	while (may_read() && (c = console_getc()) >= 0)
 		input_byte((uint8_t)c);

@@ -27,6 +27,7 @@ static struct {
 	uint64_t deadline;		/* TSC */
 } waiting;
 
+static void (*mon_out)(const char *s, size_t n) = mux_monitor_write;	/* see monitor_run() */
 static const struct mon_cmd help_cmds[];
 static const struct mon_cmd *const tables[] = { help_cmds, mon_vm_cmds, mon_mem_cmds,
 						 mon_host_cmds };
@@ -40,7 +41,7 @@ void mon_printf(const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(out, sizeof(out), fmt, ap);
 	va_end(ap);
-	mux_monitor_write(out, MIN((size_t)n, sizeof(out) - 1));
+	mon_out(out, MIN((size_t)n, sizeof(out) - 1));
 }
 
 static const struct mon_cmd *cmd_find(const char *name)
@@ -180,15 +181,14 @@ void monitor_enter(void)
 		mux_monitor_write(line, line_len);
 }
 
-/* Split the line into words and run its command. */
-static void run_line(void)
+/* Split `text` (changed in place) into words and run its command. */
+static void run_line(char *text)
 {
 	char *argv[ARGS_MAX + 1], *save;
 	const struct mon_cmd *c;
 	int argc = 0;
 
-	line[line_len] = '\0';
-	for (char *w = strtok_r(line, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+	for (char *w = strtok_r(text, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
 		if (argc == ARGS_MAX + 1) {
 			mon_printf("too many words (at most %d)\n", ARGS_MAX + 1);
 			return;
@@ -227,7 +227,8 @@ void monitor_input(uint8_t c)
 		return;
 	if (c == '\r' || c == '\n') {
 		mon_printf("\n");
-		run_line();
+		line[line_len] = '\0';
+		run_line(line);
 		line_len = 0;
 		if (!waiting.done)
 			mon_printf(PROMPT);
@@ -243,4 +244,18 @@ void monitor_input(uint8_t c)
 		line[line_len++] = (char)c;
 		mux_monitor_write((const char *)&c, 1);
 	}
+}
+
+void monitor_run(const char *text, void (*out)(const char *s, size_t n))
+{
+	char copy[LINE_MAX];
+
+	if (waiting.done) {
+		out("the monitor is busy with a command\n", 35);
+		return;
+	}
+	snprintf(copy, sizeof(copy), "%s", text);
+	mon_out = out;
+	run_line(copy);
+	mon_out = mux_monitor_write;
 }

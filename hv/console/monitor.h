@@ -16,3 +16,7 @@ bool monitor_busy(void);
 
 /* Let a command that waits for the VMs go on; from the console's poll. */
 void monitor_poll(void);
+
+/* Run one command line with its output going to `out` instead of the
+ * console (gdb's `monitor`); a command that waits finishes on the console. */
+void monitor_run(const char *text, void (*out)(const char *s, size_t n));

@@ -1,6 +1,7 @@
 /* Monitor commands about VMs and their vCPUs: the list, vCPU states and
  * registers, pause/resume/kill/restart, and focusing a VM's console. */
 #include "drivers/tsc.h"
+#include "hv/console/gdb_stub.h"
 #include "hv/console/monitor_cmd.h"
 #include "hv/console/mux.h"
 #include "hv/dev/vlapic.h"
@@ -256,6 +257,19 @@ static enum mon_result console(int argc, char **argv)
 	return MON_DONE;	/* the prompt waits until the monitor has focus again */
 }
 
+static enum mon_result gdb_target(int argc, char **argv)
+{
+	struct vm *vm = mon_vm(argv[1]);
+
+	if (!vm)
+		return MON_USAGE;
+	if (gdb_set_target(vm))
+		mon_printf("gdb: vm %s is the target from gdb's next attach\n", vm->name);
+	else
+		mon_printf("gdb: attached to another VM; detach first\n");
+	return MON_DONE;
+}
+
 const struct mon_cmd mon_vm_cmds[] = {
 	{ "vms", "", "every VM: number, name, state, vCPUs, memory, exits, uptime", 0, 0,
 	  vms_list },
@@ -269,5 +283,6 @@ const struct mon_cmd mon_vm_cmds[] = {
 	{ "restart", "VM", "kill it and start it anew from its images", 1, 1, kill_or_restart },
 	{ "console", "VM", "give the console's focus to its COM1 (as Ctrl-] 1..9)", 1, 1,
 	  console },
+	{ "gdb", "VM", "the VM the GDB stub (gdb=com2) debugs", 1, 1, gdb_target },
 	{ NULL },
 };

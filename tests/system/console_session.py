@@ -101,6 +101,14 @@ def play(session, script, transcript):
     return None
 
 
+def verdict(failure):
+    """The exit status for `failure` (None: every step passed), said on stdout."""
+    if failure:
+        print(failure)
+        return 1
+    return 0
+
+
 def emulator_command(args, port):
     """The emulator's command line and environment, and the rest of args."""
     if args[:1] == ["--bochs"]:
@@ -134,10 +142,7 @@ def main():
     finally:
         emulator.kill()
         emulator.wait()
-    if failure:
-        print(failure)
-        return 1
-    return 0
+    return verdict(failure)
 
 
 if __name__ == "__main__":

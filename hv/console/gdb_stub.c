@@ -1,0 +1,480 @@
+/* The GDB stub (hv/console/gdb_stub.h). It runs in the console's poll on
+ * the boot CPU and never waits there: a stop is a vm_pause() whose end a
+ * later poll reports. gdb sees the target VM's vCPUs as threads 1..n; all
+ * of them stop and go together, other VMs run on. Registers and memory
+ * are those of the paused snapshot (hv/vm_control.c). */
+#include <stdio.h>
+#include <string.h>
+
+#include "drivers/uart16550.h"
+#include "hv/console/gdb_packet.h"
+#include "hv/console/gdb_regs.h"
+#include "hv/console/gdb_stub.h"
+#include "hv/console/monitor.h"
+#include "hv/console/mux.h"
+#include "hv/guest_mem.h"
+#include "hv/vm.h"
+#include "lib/log.h"
+
+#define SIGINT		2
+#define SIGTRAP		5
+#define REPLY_MAX	(2 * GDB_PACKET_MAX + 8)
+#define PAGE_BYTES	4096ull
+
+enum gdb_state {
+	GDB_DETACHED,		/* no gdb session, the VM runs */
+	GDB_STOPPING,		/* a stop was asked for: its reply comes when all vCPUs paused */
+	GDB_STOPPED,		/* the VM is paused for gdb */
+	GDB_RUNNING,		/* continued: gdb waits for the next stop */
+};
+
+static struct {
+	bool started;
+	uint16_t port;
+	struct gdb_rx rx;
+	struct vm *vm;			/* the target; NULL: the first VM at attach */
+	unsigned thread;		/* the vCPU g, m and friends use */
+	enum gdb_state state;
+	int stop_signal;		/* for the reply of the stop under way */
+	bool reply_owed;		/* gdb waits for a stop reply ('?', continue) */
+	char frame[REPLY_MAX + 4];	/* the last packet sent, for a '-' */
+	size_t frame_len;
+	char reply[REPLY_MAX];
+	size_t reply_len;		/* console output of a qRcmd, as hex */
+} gdb;
+
+static void send_bytes(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		uart_putc(gdb.port, s[i]);
+}
+
+/* Send `payload` as a packet (and keep it for a resend). */
+static void send_packet(const char *payload)
+{
+	gdb.frame_len = gdb_frame(gdb.frame, sizeof(gdb.frame), payload, strlen(payload));
+	send_bytes(gdb.frame, gdb.frame_len);
+}
+
+bool gdb_start(uint16_t port)
+{
+	if (!uart_init(port, 115200))
+		return false;
+	gdb.port = port;
+	gdb.started = true;
+	return true;
+}
+
+bool gdb_set_target(struct vm *vm)
+{
+	if (gdb.state != GDB_DETACHED && gdb.vm != vm)
+		return false;
+	gdb.vm = vm;
+	return true;
+}
+
+/* The target's vCPU `tid` (gdb's thread id, 1-based), or NULL. */
+static struct vcpu *thread_vcpu(uint64_t tid)
+{
+	return tid >= 1 && tid <= gdb.vm->nr_vcpus ? &gdb.vm->vcpus[tid - 1] : NULL;
+}
+
+/* Ask the target to stop; the stop reply follows once it has. */
+static void stop(int signal)
+{
+	gdb.stop_signal = signal;
+	if (vm_pause(gdb.vm) || gdb.vm->paused)
+		gdb.state = GDB_STOPPING;
+}
+
+static void send_stop_reply(void)
+{
+	char reply[32];
+
+	snprintf(reply, sizeof(reply), "T%02xthread:%x;", gdb.stop_signal, gdb.thread);
+	send_packet(reply);
+}
+
+/* `m ADDR,LEN`: read through the selected vCPU's page tables. */
+static void read_memory(const char *p, struct vcpu *v)
+{
+	static uint8_t buf[GDB_PACKET_MAX / 2];
+	uint64_t addr, len;
+	struct gwalk_result r;
+
+	if (!gdb_parse_hex(&p, &addr) || *p++ != ',' || !gdb_parse_hex(&p, &len) || *p ||
+	    len > sizeof(buf)) {
+		send_packet("E01");
+		return;
+	}
+	if (guest_virt_read(v, &v->paused_sregs, addr, buf, len, 0, &r) != GWALK_OK) {
+		send_packet("E14");
+		return;
+	}
+	gdb_to_hex(gdb.reply, buf, len);
+	send_packet(gdb.reply);
+}
+
+/* Write `len` bytes at guest-virtual `addr` page by page; false (with
+ * the pages before the failing one written) when one does not translate. */
+static bool write_virt(struct vcpu *v, uint64_t addr, const uint8_t *bytes, size_t len)
+{
+	while (len) {
+		size_t chunk = MIN(len, PAGE_BYTES - (addr & (PAGE_BYTES - 1)));
+		struct gwalk_result r;
+
+		if (guest_translate(v, &v->paused_sregs, addr, 0, &r) != GWALK_OK ||
+		    !guest_phys_write(v->vm, r.gpa, bytes, chunk))
+			return false;
+		addr += chunk;
+		bytes += chunk;
+		len -= chunk;
+	}
+	return true;
+}
+
+/* `M ADDR,LEN:HEX` and `X ADDR,LEN:BINARY` (rx's buffer, `binary` set). */
+static void write_memory(char *p, size_t packet_len, struct vcpu *v, bool binary)
+{
+	static uint8_t buf[GDB_PACKET_MAX / 2];
+	const char *q = p;
+	uint64_t addr, len;
+	char *data;
+	int got;
+
+	if (!gdb_parse_hex(&q, &addr) || *q++ != ',' || !gdb_parse_hex(&q, &len) || *q++ != ':' ||
+	    len > sizeof(buf)) {
+		send_packet("E01");
+		return;
+	}
+	data = (char *)q;
+	if (binary) {
+		got = gdb_unescape(data, packet_len - (size_t)(data - p) - 1);
+		if (got != (int)len) {
+			send_packet("E01");
+			return;
+		}
+		memcpy(buf, data, len);
+	} else if (strlen(data) != 2 * len || !gdb_from_hex(buf, data, len)) {
+		send_packet("E01");
+		return;
+	}
+	send_packet(write_virt(v, addr, buf, len) ? "OK" : "E14");
+}
+
+/* `qXfer:features:read:target.xml:OFF,LEN`. */
+static void read_features(const char *p)
+{
+	size_t total = strlen(gdb_target_xml);
+	uint64_t off, len;
+
+	if (strncmp(p, "target.xml:", 11)) {
+		send_packet("E00");
+		return;
+	}
+	p += 11;
+	if (!gdb_parse_hex(&p, &off) || *p++ != ',' || !gdb_parse_hex(&p, &len) || off > total) {
+		send_packet("E01");
+		return;
+	}
+	len = MIN(len, MIN((uint64_t)(total - off), (uint64_t)GDB_PACKET_MAX - 1));
+	gdb.reply[0] = off + len < total ? 'm' : 'l';
+	memcpy(gdb.reply + 1, gdb_target_xml + off, len);
+	gdb.reply[1 + len] = '\0';
+	send_packet(gdb.reply);
+}
+
+/* Collects a monitor command's output for qRcmd, as hex. */
+static void rcmd_out(const char *s, size_t n)
+{
+	n = MIN(n, (sizeof(gdb.reply) - 1 - gdb.reply_len) / 2);
+	gdb_to_hex(gdb.reply + gdb.reply_len, s, n);
+	gdb.reply_len += 2 * n;
+}
+
+/* `qRcmd,HEX`: one monitor line; its output as an O packet, then OK. */
+static void monitor_command(const char *hex)
+{
+	char line[128], out[REPLY_MAX + 1];
+	size_t n = strlen(hex) / 2;
+
+	if (n >= sizeof(line) || strlen(hex) % 2 || !gdb_from_hex(line, hex, n)) {
+		send_packet("E01");
+		return;
+	}
+	line[n] = '\0';
+	gdb.reply_len = 0;
+	monitor_run(line, rcmd_out);
+	if (gdb.reply_len) {
+		snprintf(out, sizeof(out), "O%.*s", (int)gdb.reply_len, gdb.reply);
+		send_packet(out);
+	}
+	send_packet("OK");
+}
+
+/* qThreadExtraInfo: "vcpuN STATE" as hex. */
+static void thread_info(const char *p)
+{
+	static const char *const states[] = { "runnable", "halted", "paused", "dead" };
+	char text[48];
+	uint64_t tid;
+	struct vcpu *v;
+
+	spin_lock(&gdb.vm->input_lock);
+	if (!gdb_parse_hex(&p, &tid) || !(v = thread_vcpu(tid))) {
+		spin_unlock(&gdb.vm->input_lock);
+		send_packet("E01");
+		return;
+	}
+	snprintf(text, sizeof(text), "vcpu%u %s%s", v->id, states[READ_ONCE(v->state)],
+		 v->wait_sipi ? " (waiting for a start-up IPI)" : "");
+	spin_unlock(&gdb.vm->input_lock);
+	gdb_to_hex(gdb.reply, text, strlen(text));
+	send_packet(gdb.reply);
+}
+
+static void query(const char *p)
+{
+	char list[8 * VM_VCPUS_MAX];
+	size_t len = 0;
+
+	if (!strncmp(p, "Supported", 9)) {
+		send_packet("PacketSize=1000;qXfer:features:read+;vContSupported+");
+	} else if (!strncmp(p, "Xfer:features:read:", 19)) {
+		read_features(p + 19);
+	} else if (!strcmp(p, "fThreadInfo")) {
+		unsigned n = READ_ONCE(gdb.vm->nr_vcpus);	/* 0 once it ended: an empty list */
+
+		list[0] = 'l';
+		list[1] = '\0';
+		for (unsigned i = 0; i < n; i++)
+			len += snprintf(list + len, sizeof(list) - len, "%s%x", i ? "," : "m", i + 1);
+		send_packet(list);
+	} else if (!strcmp(p, "sThreadInfo")) {
+		send_packet("l");
+	} else if (!strcmp(p, "C")) {
+		snprintf(list, sizeof(list), "QC%x", gdb.thread);
+		send_packet(list);
+	} else if (!strcmp(p, "Attached")) {
+		send_packet("1");
+	} else if (!strncmp(p, "ThreadExtraInfo,", 16)) {
+		thread_info(p + 16);
+	} else if (!strncmp(p, "Rcmd,", 5)) {
+		monitor_command(p + 5);
+	} else {
+		send_packet("");
+	}
+}
+
+/* Let the target run; gdb waits for the next stop. */
+static void resume(void)
+{
+	vm_resume(gdb.vm);
+	gdb.state = GDB_RUNNING;
+	gdb.reply_owed = true;
+}
+
+/* `vCont;ACTION[:TID]...`: every thread goes or stops together. */
+static void vcont(const char *p)
+{
+	if (!strcmp(p, "?"))
+		send_packet("vCont;c;C;t");
+	else if (!strncmp(p, ";c", 2) || !strncmp(p, ";C", 2))
+		resume();
+	else if (!strncmp(p, ";t", 2))
+		stop(0), gdb.reply_owed = true;
+	else
+		send_packet("");
+}
+
+/* `H{g,c}TID` and `TTID`. */
+static void select_thread(const char *p, bool select)
+{
+	int64_t tid;
+	uint64_t u;
+
+	if (p[0] == '-' && p[1] == '1' && !p[2]) {
+		tid = -1;
+	} else if (gdb_parse_hex(&p, &u) && !*p) {
+		tid = (int64_t)u;
+	} else {
+		send_packet("E01");
+		return;
+	}
+	if (tid > 0 && !thread_vcpu((uint64_t)tid)) {
+		send_packet("E01");
+		return;
+	}
+	if (select && tid > 0)
+		gdb.thread = (unsigned)tid;
+	send_packet("OK");
+}
+
+/* `p N` and `P N=VALUE`. */
+static void reg_packet(const char *p, struct vcpu *v, bool write)
+{
+	uint64_t n;
+
+	if (!gdb_parse_hex(&p, &n) || (write ? *p++ != '=' : *p != '\0') || n >= GDB_NR_REGS) {
+		send_packet("E01");
+		return;
+	}
+	if (write)
+		send_packet(gdb_reg_write(v, (unsigned)n, p) ? "OK" : "E01");
+	else if (gdb_reg_read(v, (unsigned)n, gdb.reply))
+		send_packet(gdb.reply);
+}
+
+/* Commands that need the target stopped, on the selected thread. */
+static void stopped_command(char *p, size_t len)
+{
+	struct vcpu *v;
+
+	spin_lock(&gdb.vm->input_lock);	/* the monitor may kill it meanwhile */
+	v = gdb.vm->nr_vcpus ? thread_vcpu(gdb.thread) : NULL;
+	if (gdb.state != GDB_STOPPED || !v) {
+		spin_unlock(&gdb.vm->input_lock);
+		send_packet("E01");
+		return;
+	}
+	switch (p[0]) {
+	case 'g':
+		gdb_regs_read_all(v, gdb.reply);
+		send_packet(gdb.reply);
+		break;
+	case 'p':
+	case 'P':
+		reg_packet(p + 1, v, p[0] == 'P');
+		break;
+	case 'm':
+		read_memory(p + 1, v);
+		break;
+	case 'M':
+	case 'X':
+		write_memory(p + 1, len, v, p[0] == 'X');
+		break;
+	}
+	spin_unlock(&gdb.vm->input_lock);
+}
+
+/* Attach on gdb's first packet: the target is the chosen VM, else VM 1. */
+static bool attach(void)
+{
+	if (gdb.state != GDB_DETACHED)
+		return true;
+	if (!gdb.vm)
+		gdb.vm = mux_vm(1);
+	if (!gdb.vm || !gdb.vm->nr_vcpus)
+		return false;
+	gdb.thread = 1;
+	log_info("gdb: attached to vm %s", gdb.vm->name);
+	stop(SIGTRAP);
+	return true;
+}
+
+static void handle_packet(char *p, size_t len)
+{
+	if (!attach()) {
+		send_packet(p[0] == '?' ? "W00" : "E01");
+		return;
+	}
+	switch (p[0]) {
+	case '?':
+		if (gdb.state == GDB_STOPPED)
+			send_stop_reply();
+		else
+			gdb.reply_owed = true;	/* when the stop is through */
+		break;
+	case 'g':
+	case 'p':
+	case 'P':
+	case 'm':
+	case 'M':
+	case 'X':
+		stopped_command(p, len);
+		break;
+	case 'c':
+		resume();
+		break;
+	case 'v':
+		if (!strncmp(p, "vCont", 5))
+			vcont(p + 5);
+		else
+			send_packet("");
+		break;
+	case 'H':
+		select_thread(p + 2, p[1] == 'g' || p[1] == 'c');
+		break;
+	case 'T':
+		select_thread(p + 1, false);
+		break;
+	case 'q':
+		query(p + 1);
+		break;
+	case 'Z':
+	case 'z':
+		send_packet("E01");	/* no breakpoints yet: say so, never patch memory */
+		break;
+	case 'D':
+		vm_resume(gdb.vm);
+		gdb.state = GDB_DETACHED;
+		log_info("gdb: detached from vm %s", gdb.vm->name);
+		send_packet("OK");
+		break;
+	case 'k':
+		vm_kill(gdb.vm, false);
+		gdb.state = GDB_DETACHED;
+		break;
+	default:
+		send_packet("");	/* not supported */
+	}
+}
+
+/* Report what happened to the target since the last poll. */
+static void advance(void)
+{
+	if (gdb.state == GDB_DETACHED)
+		return;
+	if (!gdb.vm->nr_vcpus || __atomic_load_n(&gdb.vm->ending, __ATOMIC_ACQUIRE)) {
+		if (gdb.reply_owed)
+			send_packet(gdb.vm->killed ? "X09" : "W00");
+		gdb.reply_owed = false;
+		gdb.state = GDB_DETACHED;
+		return;
+	}
+	if (gdb.state == GDB_STOPPING && vm_pause_done(gdb.vm)) {
+		gdb.state = GDB_STOPPED;
+		if (gdb.reply_owed)
+			send_stop_reply();
+		gdb.reply_owed = false;
+	}
+}
+
+void gdb_poll(void)
+{
+	int c;
+
+	if (!gdb.started)
+		return;
+	while ((c = uart_getc(gdb.port)) >= 0) {
+		switch (gdb_rx_byte(&gdb.rx, (uint8_t)c)) {
+		case GDB_RX_PACKET:
+			send_bytes("+", 1);
+			handle_packet(gdb.rx.buf, gdb.rx.len);
+			break;
+		case GDB_RX_BAD:
+			send_bytes("-", 1);
+			break;
+		case GDB_RX_INTERRUPT:
+			if (gdb.state == GDB_RUNNING)
+				stop(SIGINT);
+			break;
+		case GDB_RX_NACK:
+			send_bytes(gdb.frame, gdb.frame_len);
+			break;
+		case GDB_RX_NONE:
+			break;
+		}
+	}
+	advance();
+}

@@ -1,0 +1,18 @@
+/* A GDB Remote Serial Protocol stub for one VM's vCPUs (its threads), on
+ * a serial port of its own (`gdb=com2`). See docs/gdb.md. */
+#pragma once
+
+#include "lib/compiler.h"
+
+struct vm;
+
+/* Serve gdb on the UART at `port`; false if none answers there. */
+bool gdb_start(uint16_t port);
+
+/* Make `vm` the VM gdb debugs from its next attach (the monitor's `gdb VM`);
+ * false while gdb is attached to another. */
+bool gdb_set_target(struct vm *vm);
+
+/* Take what gdb sent and move a stop or continue along; from the
+ * console's poll. No-op unless gdb_start() succeeded. */
+void gdb_poll(void);
