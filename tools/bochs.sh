@@ -7,6 +7,8 @@
 # display takes the next free VNC port from 5900 and never waits for a client.
 # BOCHS_COM1_SOCKET=HOST:PORT puts COM1 on a TCP socket Bochs listens on
 # instead (SERIAL_OUT then only names the config and log files).
+# BOCHS_COM2_SOCKET=HOST:PORT adds COM2 on such a socket (the GDB stub's);
+# Bochs waits for a client there before it boots.
 # BOCHS_IGNORE_BAD_MSRS=1 lets a bare OS touch MSRs Bochs lacks (reads 0)
 # instead of stopping Bochs; the hypervisor answers every MSR itself.
 set -euo pipefail
@@ -38,6 +40,7 @@ cpu: model=$model, count=$count, ips=4000000, reset_on_triple_fault=0, ignore_ba
 ata0-master: type=cdrom, path=$iso, status=inserted
 boot: cdrom
 com1: enabled=1, $com1
+${BOCHS_COM2_SOCKET:+com2: enabled=1, mode=socket-server, dev=$BOCHS_COM2_SOCKET}
 log: $base.bochs.log
 panic: action=fatal
 error: action=report

@@ -2,13 +2,14 @@
 """Drive Debian's gdb against the hypervisor's GDB stub, as a developer would.
 
     gdb_session.py ISO LOG SCRIPT [QEMU ARGS...]
+    gdb_session.py --bochs MODEL CPUS MEGS ISO LOG SCRIPT
 
-Boots ISO in QEMU (tools/qemu.sh) with COM1 (the console) written to LOG and
-COM2 (the stub, `gdb=com2`) on a local TCP socket, starts gdb, connects it
-with `target remote` and plays SCRIPT against gdb's own terminal, with the
-steps of console_session.py (`key` is not used; `type \\x03` is Ctrl-C). What
-gdb printed goes to LOG.gdb. Exit 0 when every step passed, else 1 with the
-failed step on stdout.
+Boots ISO in QEMU (tools/qemu.sh) or Bochs (tools/bochs.sh) with COM1 (the
+console) written to LOG and COM2 (the stub, `gdb=com2`) on a local TCP
+socket, starts gdb, connects it with `target remote` and plays SCRIPT
+against gdb's own terminal, with the steps of console_session.py (`key` is
+not used; `type \\x03` is Ctrl-C). What gdb printed goes to LOG.gdb. Exit 0
+when every step passed, else 1 with the failed step on stdout.
 """
 import os
 import subprocess
@@ -20,22 +21,37 @@ import pexpect
 from console_session import STEP_TIMEOUT, free_port, play, verdict
 
 
+def emulator(args, port):
+    """Start the emulator; returns it and the rest of args (ISO LOG SCRIPT)."""
+    if args[:1] == ["--bochs"]:
+        model, cpus, megs, iso, log = args[1:6]
+        env = dict(os.environ, BOCHS_COM2_SOCKET=f"127.0.0.1:{port}")
+        command = ["tools/bochs.sh", iso, log, model, cpus, megs]
+        rest = args[4:7]
+    else:
+        env = dict(os.environ, QEMU_SERIAL=f"file:{args[1]}")
+        command = ["tools/qemu.sh", args[0], "-serial",
+                   f"tcp:127.0.0.1:{port},server=on,wait=off", *args[3:]]
+        rest = args[:3]
+    return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL,
+                            stderr=open(rest[1] + ".emulator", "w")), rest
+
+
 def main():
-    if len(sys.argv) < 4:
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+    args = sys.argv[1:]
+    if len(args) < 3 or (args[:1] == ["--bochs"] and len(args) != 7):
+        print("\n".join(__doc__.strip().splitlines()[2:4]), file=sys.stderr)
         return 2
-    iso, log, script_file = sys.argv[1:4]
     port = free_port()
-    env = dict(os.environ, QEMU_SERIAL=f"file:{log}")
-    qemu = subprocess.Popen(["tools/qemu.sh", iso, "-serial",
-                             f"tcp:127.0.0.1:{port},server=on,wait=off", *sys.argv[4:]],
-                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=open(log + ".emulator", "w"))
+    vm, (iso, log, script_file) = emulator(args, port)
     failure = None
     try:
-        for _ in range(100):	# until the hypervisor is up and serving
+        # QEMU serves the socket at once; Bochs waits for gdb before it boots,
+        # so gdb waits (remotetimeout) for the stub instead.
+        for _ in range(100 if args[0] != "--bochs" else 0):
             time.sleep(0.1)
-            if "hv: ready" in open(log, errors="replace").read():
+            if os.path.exists(log) and "hv: ready" in open(log, errors="replace").read():
                 break
         with open(log + ".gdb", "w") as transcript, open(script_file) as f:
             gdb = pexpect.spawn("gdb", ["-q", "-nx"], encoding="utf-8", codec_errors="replace",
@@ -44,14 +60,17 @@ def main():
             gdb.expect_exact("(gdb) ")
             gdb.sendline("set pagination off")
             gdb.sendline("set style enabled off")
+            gdb.sendline(f"set remotetimeout {STEP_TIMEOUT}")
+            if args[0] == "--bochs":
+                time.sleep(1)	# Bochs listens once it has started
             gdb.sendline(f"target remote tcp:127.0.0.1:{port}")
             failure = play(gdb, f.read(), transcript)
             gdb.terminate(force=True)
     except (pexpect.TIMEOUT, pexpect.EOF) as e:
         failure = f"gdb did not start: {type(e).__name__}"
     finally:
-        qemu.kill()
-        qemu.wait()
+        vm.kill()
+        vm.wait()
     return verdict(failure)
 
 

@@ -370,3 +370,51 @@ expect_panic_report() {
 	expect_before 'PANIC: selftest' 'exit trace cpu0: '
 	expect_before 'exit trace cpu0: ' 'exit trace cpu1: '
 }
+
+# Write the gdb session of qemu-gdb and bochs-vmx-gdb into FILE: the peek
+# guest with 2 vCPUs (gdb_modules), known from its ELF's spin_here symbol.
+gdb_modules=(build/guests/peek.elf "vm=peek mem=8M vcpus=2")
+gdb_steps() {
+	local spin
+	spin=$(nm build/guests/peek.elf | awk '$3 == "spin_here" { print $1 }' | sed 's/^0*//')
+	[[ -n $spin ]] || fail "no spin_here symbol in peek.elf"
+	cat >"$1" <<STEPS
+expect Remote debugging using
+expect 0x0*$spin in \?\? \(\)
+send info threads
+expect Thread 1 .*vcpu0 paused
+expect Thread 2 .*vcpu1 .*waiting for a start-up IPI
+send p/x \$rip
+expect = 0x$spin
+send x/s 0x380000
+expect 0x380000:\s+"peek: the monitor reads this"
+send set {int}0x380020 = 0x12345678
+send x/wx 0x380020
+expect 0x380020:\s+0x12345678
+send set \$rax = 0x4242
+send p/x \$rax
+expect = 0x4242
+send p/x \$cr0
+expect = 0x8[0-9a-f]{7}
+send p \$st0
+expect <unavailable>
+send x/wx 0x40000000
+expect Cannot access memory at address 0x40000000
+send monitor vms
+expect peek +paused +2
+send break *0x100000
+send continue
+expect Cannot insert breakpoint 1
+send delete 1
+send continue
+expect Continuing.
+sleep 1
+type \\x03
+expect received signal SIGINT
+send p/x \$rip
+expect = 0x$spin
+send detach
+expect Inferior 1 \(Remote target\) detached
+send quit
+STEPS
+}
