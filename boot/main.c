@@ -173,6 +173,7 @@ __noreturn void boot_main(uint32_t boot_info_pa);
 
 __noreturn void boot_main(uint32_t boot_info_pa)
 {
+	uint64_t tsc_entry = rdtsc();	/* for the time to `hv: ready` */
 	struct percpu *bsp = percpu_init_bsp();
 
 	console_init(COM1_PORT, 115200);
@@ -207,6 +208,8 @@ __noreturn void boot_main(uint32_t boot_info_pa)
 	struct vm *vms;
 	size_t nr_vms = vms_create(&vms);
 
+	log_debug("hv: ready %llu us after boot_main's first instruction",
+		  (unsigned long long)((rdtsc() - tsc_entry) * 1000 / READ_ONCE(tsc_khz)));
 	log_info("hv: ready cpus=%u free=%llu MiB", cpu_count(),
 		 (unsigned long long)(pmm_free_bytes() >> 20));
 	if (hv_options.gdb_port && !gdb_start(hv_options.gdb_port))

@@ -192,6 +192,15 @@ console_kib_per_s() {
 	echo $((khz * 1000 / cycles / 1024))
 }
 
+echo "== QEMU TCG, boot"
+tools/mkiso.sh "$out/boot.iso" build/hv.elf "console=com1 idle=poweroff loglevel=debug"
+for cpus in 1 4; do
+	timeout 120 tools/qemu.sh "$out/boot.iso" -smp "$cpus" -m 256 </dev/null \
+		>"$out/qemu-boot-$cpus.log" || true
+	printf '%-10s boot, %s CPUs, no VMs: %s\n' qemu-svm "$cpus" \
+		"$(log_match "$out/qemu-boot-$cpus.log" 'hv: ready [0-9]+ us')"
+done
+
 echo "== QEMU TCG, the console"
 console_run peek
 console_run log
