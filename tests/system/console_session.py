@@ -11,7 +11,8 @@ local TCP socket, connects to it, and plays SCRIPT, one step per line:
   type TEXT           type TEXT alone (likewise)
   key K               the multiplexer's escape: Ctrl-] then K (`^]`: Ctrl-] again)
   seen REGEX          REGEX was on the console at any time so far, or comes later
-  capture NAME REGEX  wait for REGEX and keep its first group as NAME
+  capture NAME REGEX  wait for REGEX and keep its first group as NAME (end REGEX
+                      past the group: it matches as soon as enough has arrived)
   sleep SECONDS       let the machine run a while
 In REGEX, %NAME% stands for a captured value (matched literally). Everything
 read goes to LOG. Exit 0 when every step passed, else 1 with the failed
