@@ -24,7 +24,7 @@ HV_ROOMS := lib x86 cpu boot hv mm drivers vmx svm
 HV_SRCS := $(sort $(shell find $(HV_ROOMS) -name '*.c' -o -name '*.S'))
 HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(HV_SRCS))
 
-.PHONY: all run test unit layers systest bench deps clean
+.PHONY: all run test unit layers systest bench deps clean fuzz fuzz-smoke fuzz-seeds
 all: $(BUILD)/hv.iso
 
 deps:
@@ -98,6 +98,42 @@ UNIT_BINS := $(foreach t,$(UNIT_TESTS),$(BUILD)/unit/$(t) $(if $($(t)_TSAN),$(BU
 unit: $(UNIT_BINS)
 	@tools/run-unit.sh $(UNIT_BINS)
 
+# Fuzz targets: tests/fuzz/fuzz.mk lists them and their sources, built with
+# clang's libFuzzer under ASan and UBSan. `make fuzz` runs each for
+# FUZZ_SECONDS, `make fuzz-smoke` (in `make test`) for FUZZ_SMOKE_SECONDS.
+include tests/fuzz/fuzz.mk
+FUZZ_CC := clang
+FUZZ_CFLAGS := $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_HOST := tests/fuzz/fuzz_host.c tests/unit/host.c
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 3
+
+define fuzz_rules
+$(BUILD)/fuzz/$(1): tests/fuzz/$(1).c $$($(1)_FUZZ_SRCS) $(FUZZ_HOST) $$(wildcard */*.h tests/*/*.h)
+	@mkdir -p $$(dir $$@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ tests/fuzz/$(1).c $$($(1)_FUZZ_SRCS) $(FUZZ_HOST)
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rules,$(t))))
+FUZZ_BINS := $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
+
+fuzz: deps $(FUZZ_BINS)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_WORK=$(BUILD)/fuzz tools/fuzz.sh $(FUZZ_BINS)
+
+fuzz-smoke: $(FUZZ_BINS)
+	@FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) FUZZ_WORK=$(BUILD)/fuzz tools/fuzz.sh $(FUZZ_BINS)
+
+# The seed corpora in tests/fuzz/corpus, made by the hypervisor's own
+# builders (boot information, ACPI tables, images) and from two test guests.
+$(BUILD)/fuzz/seeds: tests/fuzz/seeds.c tests/unit/guest_image_builder.c \
+		hv/load/guest_acpi.c hv/load/guest_acpi_dsdt.c $(GUEST_LOADER_SRCS) tests/unit/host.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -o $@ $^ -lcmocka
+fuzz-seeds: $(BUILD)/fuzz/seeds $(GUEST_OUT)/demo.elf $(GUEST_OUT)/cpuid-mb2.elf
+	mkdir -p $(addprefix tests/fuzz/corpus/,$(FUZZ_TARGETS))
+	strip -o $(BUILD)/fuzz/demo.elf $(GUEST_OUT)/demo.elf
+	strip -o $(BUILD)/fuzz/cpuid-mb2.elf $(GUEST_OUT)/cpuid-mb2.elf
+	$(BUILD)/fuzz/seeds tests/fuzz/corpus $(BUILD)/fuzz/demo.elf $(BUILD)/fuzz/cpuid-mb2.elf
+
 # The include arrows between rooms (docs/architecture.md), and the checker's
 # own tests.
 layers:
@@ -121,6 +157,7 @@ bench: deps $(BUILD)/hv.iso guests $(BUILD)/bench-mm $(LINUX_GUEST)
 test: deps
 	$(MAKE) layers
 	$(MAKE) unit
+	$(MAKE) fuzz-smoke
 	$(MAKE) systest
 
 clean:

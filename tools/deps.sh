@@ -4,10 +4,12 @@
 set -euo pipefail
 
 # libc6-dev is only a recommendation of gcc, but the host unit tests and
-# newlib's configure need the host C library's headers and crt files.
+# newlib's configure need the host C library's headers and crt files. The
+# fuzz targets need clang and its runtime libraries (libFuzzer, ASan,
+# UBSan), which clang only recommends.
 PACKAGES="gcc libc6-dev binutils make grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools ovmf
 	qemu-system-x86 bochs bochsbios vgabios newlib-source libcmocka-dev
-	xz-utils cpio python3-pexpect gdb"
+	xz-utils cpio python3-pexpect gdb clang libclang-rt-14-dev"
 
 missing=()
 for pkg in $PACKAGES; do

@@ -78,6 +78,13 @@ static int header_load_addr(const struct guest_ctx *ctx, struct linux_header *h)
 	return 0;
 }
 
+/* MiB of RAM from 0 that holds [base, base + len), for any base (no sum
+ * that could wrap). */
+static uint64_t mib_to_hold(uint64_t base, uint64_t len)
+{
+	return (base >> 20) + (((base & (MiB(1) - 1)) + len + MiB(1) - 1) >> 20);
+}
+
 /* Decode and check every setup header field the loader uses. */
 static int header_parse(const struct guest_ctx *ctx, struct linux_header *h)
 {
@@ -109,9 +116,10 @@ static int header_parse(const struct guest_ctx *ctx, struct linux_header *h)
 	h->init_size = MAX(h->init_size, h->kernel_size);
 	h->initrd_top = (uint64_t)get_u32(img, LINUX_INITRD_ADDR_MAX) + 1;
 	h->cmdline_max = get_u32(img, LINUX_CMDLINE_SIZE);
-	if (h->load_addr + h->init_size > ctx->ram_size)
+	/* Two checks, not one sum: a pref_address near 2^64 would wrap it. */
+	if (h->load_addr > ctx->ram_size || h->init_size > ctx->ram_size - h->load_addr)
 		return guest_fail(ctx, "the kernel needs guest RAM up to %llu MiB (0x%llx + init_size 0x%llx), the VM has %llu MiB",
-				  (unsigned long long)((h->load_addr + h->init_size + MiB(1) - 1) >> 20),
+				  (unsigned long long)mib_to_hold(h->load_addr, h->init_size),
 				  (unsigned long long)h->load_addr, (unsigned long long)h->init_size,
 				  (unsigned long long)(ctx->ram_size >> 20));
 	return 0;

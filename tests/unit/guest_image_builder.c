@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hv/load/linux_boot.h"
 #include "lib/multiboot1.h"
 #include "lib/multiboot2.h"
 #include "tests/unit/guest_image_builder.h"
@@ -145,4 +146,37 @@ void img_mb2_end(struct img_mb2 *h)
 	hdr.header_length = h->len;
 	hdr.checksum = MB2_HEADER_CHECKSUM(hdr.architecture, hdr.header_length);
 	memcpy(h->bytes, &hdr, sizeof(hdr));
+}
+
+/* Store the low `len` bytes of v at p + off (little-endian). */
+static void put_le(uint8_t *p, size_t off, uint64_t v, size_t len)
+{
+	memcpy(p + off, &v, len);
+}
+
+uint8_t *img_build_bzimage(const struct img_bzimage *spec, size_t *size)
+{
+	uint8_t *image;
+
+	*size = IMG_BZ_SETUP_BYTES + spec->kernel_bytes;
+	image = calloc(1, *size);
+	assert_non_null(image);
+	for (size_t j = IMG_BZ_SETUP_BYTES; j < *size; j++)
+		image[j] = (uint8_t)(j * 7);
+	image[LINUX_SETUP_SECTS] = IMG_BZ_SETUP_SECTS;
+	put_le(image, LINUX_SYSSIZE, spec->kernel_bytes / 16, 4);
+	put_le(image, LINUX_BOOT_FLAG, LINUX_BOOT_FLAG_MAGIC, 2);
+	image[LINUX_HEADER_END] = 0x6a;			/* header up to 0x26c */
+	put_le(image, LINUX_HEADER, LINUX_HDRS_MAGIC, 4);
+	put_le(image, LINUX_VERSION, spec->version, 2);
+	image[LINUX_LOADFLAGS] = LINUX_LOADED_HIGH;
+	put_le(image, LINUX_CODE32_START, LINUX_DEFAULT_LOAD, 4);
+	put_le(image, LINUX_INITRD_ADDR_MAX, 0x7fffffff, 4);
+	put_le(image, LINUX_KERNEL_ALIGNMENT, MiB(2), 4);
+	image[LINUX_RELOCATABLE] = spec->relocatable;
+	put_le(image, LINUX_XLOADFLAGS, LINUX_XLF_KERNEL_64, 2);
+	put_le(image, LINUX_CMDLINE_SIZE, 255, 4);
+	put_le(image, LINUX_PREF_ADDRESS, spec->pref_address, 8);
+	put_le(image, LINUX_INIT_SIZE, spec->init_size, 4);
+	return image;
 }

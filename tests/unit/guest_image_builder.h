@@ -1,5 +1,6 @@
 /* Synthetic guest kernel images for the guest loader tests: ELF32/ELF64
- * executables with chosen segments, multiboot1 and multiboot2 headers. */
+ * executables with chosen segments, multiboot1 and multiboot2 headers,
+ * Linux bzImages. */
 #pragma once
 
 #include "lib/compiler.h"
@@ -55,3 +56,22 @@ void img_mb2_tag(struct img_mb2 *h, uint16_t type, uint16_t flags, const void *p
 		 size_t len);
 /* Add the end tag and fill in header_length and the checksum. */
 void img_mb2_end(struct img_mb2 *h);
+
+/* A bzImage: IMG_BZ_SETUP_SECTS setup sectors holding a setup header of
+ * protocol `version` (LOADED_HIGH, the 64-bit entry, 255-byte command
+ * lines, initrds below 2 GiB, 2 MiB alignment, `init_size`), then
+ * `kernel_bytes` of protected-mode code whose byte j is (uint8_t)(j * 7);
+ * a relocatable one prefers `pref_address`. */
+struct img_bzimage {
+	unsigned version;
+	bool relocatable;
+	size_t kernel_bytes;
+	uint64_t pref_address;
+	uint32_t init_size;
+};
+
+#define IMG_BZ_SETUP_SECTS	4
+#define IMG_BZ_SETUP_BYTES	((IMG_BZ_SETUP_SECTS + 1) * 512)
+
+/* Build it in a malloc'd buffer of exactly *size bytes. */
+uint8_t *img_build_bzimage(const struct img_bzimage *spec, size_t *size);

@@ -14,10 +14,10 @@
 #include "hv/load/guest_image.h"
 #include "hv/load/guest_load.h"
 #include "hv/load/linux_boot.h"
+#include "tests/unit/guest_image_builder.h"
 #include "tests/unit/guest_load_fixture.h"
 
-#define SETUP_SECTS	4
-#define SETUP_BYTES	((SETUP_SECTS + 1) * 512)
+#define SETUP_BYTES	IMG_BZ_SETUP_BYTES
 #define KERNEL_BYTES	0x3000
 #define LOAD_ADDR	0x1000000
 #define INIT_SIZE	0x800000
@@ -41,27 +41,10 @@ static uint64_t get(const uint8_t *p, size_t off, size_t len)
 /* A protocol 2.15 relocatable bzImage preferring 16 MiB. */
 static void build(void)
 {
+	const struct img_bzimage spec = { 0x20f, true, KERNEL_BYTES, LOAD_ADDR, INIT_SIZE };
+
 	free(image);
-	image_size = SETUP_BYTES + KERNEL_BYTES;
-	image = calloc(1, image_size);
-	assert_non_null(image);
-	for (size_t j = SETUP_BYTES; j < image_size; j++)
-		image[j] = (uint8_t)(j * 7);
-	image[LINUX_SETUP_SECTS] = SETUP_SECTS;
-	put(image, LINUX_SYSSIZE, KERNEL_BYTES / 16, 4);
-	put(image, LINUX_BOOT_FLAG, LINUX_BOOT_FLAG_MAGIC, 2);
-	image[LINUX_HEADER_END] = 0x6a;			/* header up to 0x26c */
-	put(image, LINUX_HEADER, LINUX_HDRS_MAGIC, 4);
-	put(image, LINUX_VERSION, 0x20f, 2);
-	image[LINUX_LOADFLAGS] = LINUX_LOADED_HIGH;
-	put(image, LINUX_CODE32_START, 0x100000, 4);
-	put(image, LINUX_INITRD_ADDR_MAX, 0x7fffffff, 4);
-	put(image, LINUX_KERNEL_ALIGNMENT, 0x200000, 4);
-	image[LINUX_RELOCATABLE] = 1;
-	put(image, LINUX_XLOADFLAGS, LINUX_XLF_KERNEL_64, 2);
-	put(image, LINUX_CMDLINE_SIZE, 255, 4);
-	put(image, LINUX_PREF_ADDRESS, LOAD_ADDR, 8);
-	put(image, LINUX_INIT_SIZE, INIT_SIZE, 4);
+	image = img_build_bzimage(&spec, &image_size);
 }
 
 static int setup(void **state)
@@ -148,6 +131,10 @@ static void test_placement_errors(void **state)
 {
 	put(image, LINUX_INIT_SIZE, 0x3000001, 4);
 	expect_error("guest_load: the kernel needs guest RAM up to 65 MiB (0x1000000 + init_size 0x3000001), the VM has 64 MiB");
+	/* A pref_address whose sum with init_size wraps to 0 (found by fuzzing). */
+	put(image, LINUX_PREF_ADDRESS, 0xffffffffff000000ull, 8);
+	put(image, LINUX_INIT_SIZE, 0x1000000, 4);
+	expect_error("guest_load: the kernel needs guest RAM up to 17592186044416 MiB (0xffffffffff000000 + init_size 0x1000000), the VM has 64 MiB");
 }
 
 static void test_initrd_and_cmdline_errors(void **state)
