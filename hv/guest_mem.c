@@ -76,25 +76,39 @@ enum gwalk_status guest_translate(struct vcpu *v, const struct vcpu_sregs *s, ui
 	return gwalk(&mode, gva, access, walker_read, v->vm, out);
 }
 
-enum gwalk_status guest_virt_read(struct vcpu *v, const struct vcpu_sregs *s, uint64_t gva,
-				  void *buf, size_t len, unsigned access,
-				  struct gwalk_result *out)
+/* Copy between `buf` and linear `gva`, each page translated on its own. */
+static enum gwalk_status guest_virt_copy(struct vcpu *v, const struct vcpu_sregs *s,
+					 uint64_t gva, uint8_t *buf, size_t len, unsigned access,
+					 bool write, struct gwalk_result *out)
 {
-	uint8_t *p = buf;
-
 	while (len) {
 		size_t chunk = MIN(len, PAGE_BYTES - (gva & (PAGE_BYTES - 1)));
 		enum gwalk_status st = guest_translate(v, s, gva, access, out);
 
 		if (st != GWALK_OK)
 			return st;
-		if (!guest_phys_read(v->vm, out->gpa, p, chunk))
+		if (write ? !guest_phys_write(v->vm, out->gpa, buf, chunk) :
+			    !guest_phys_read(v->vm, out->gpa, buf, chunk))
 			return GWALK_BAD_TABLE;
 		gva += chunk;
-		p += chunk;
+		buf += chunk;
 		len -= chunk;
 	}
 	return GWALK_OK;
+}
+
+enum gwalk_status guest_virt_read(struct vcpu *v, const struct vcpu_sregs *s, uint64_t gva,
+				  void *buf, size_t len, unsigned access,
+				  struct gwalk_result *out)
+{
+	return guest_virt_copy(v, s, gva, buf, len, access, false, out);
+}
+
+enum gwalk_status guest_virt_write(struct vcpu *v, const struct vcpu_sregs *s, uint64_t gva,
+				   const void *buf, size_t len, unsigned access,
+				   struct gwalk_result *out)
+{
+	return guest_virt_copy(v, s, gva, (uint8_t *)buf, len, access, true, out);
 }
 
 unsigned guest_code_bits(const struct vcpu *v, const struct vcpu_sregs *s)

@@ -28,6 +28,12 @@ enum gwalk_status guest_virt_read(struct vcpu *v, const struct vcpu_sregs *s, ui
 				  void *buf, size_t len, unsigned access,
 				  struct gwalk_result *out);
 
+/* Write `len` bytes at linear address `gva` the same way (the pages
+ * before a failing one are written). */
+enum gwalk_status guest_virt_write(struct vcpu *v, const struct vcpu_sregs *s, uint64_t gva,
+				   const void *buf, size_t len, unsigned access,
+				   struct gwalk_result *out);
+
 /* 16, 32 or 64: how the CPU runs the code at v's CS:RIP. */
 unsigned guest_code_bits(const struct vcpu *v, const struct vcpu_sregs *s);
 

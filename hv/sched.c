@@ -92,6 +92,19 @@ void vcpu_unpause(struct vcpu *v)
 	vcpu_make_runnable(v, VCPU_PAUSED);
 }
 
+const char *vcpu_state_name(const struct vcpu *v)
+{
+	switch (__atomic_load_n(&v->state, __ATOMIC_SEQ_CST)) {
+	case VCPU_RUNNABLE:
+		return __atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST) ? "in guest" : "runnable";
+	case VCPU_HALTED:
+		return v->wait_sipi ? "wait-sipi" : "halted";
+	case VCPU_PAUSED:
+		return "paused";
+	}
+	return "dead";
+}
+
 void vcpu_request(struct vcpu *v, uint32_t req)
 {
 	__atomic_fetch_or(&v->requests, req, __ATOMIC_SEQ_CST);

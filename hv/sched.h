@@ -41,6 +41,10 @@ void vcpu_wake(struct vcpu *v);
 /* Make a paused `v` runnable (and its CPU notice); no-op otherwise. */
 void vcpu_unpause(struct vcpu *v);
 
+/* What `v` is doing, for the operator: in guest, runnable, halted,
+ * wait-sipi, paused or dead. */
+const char *vcpu_state_name(const struct vcpu *v);
+
 /* Whether the running vCPU should end its slice now (a vCPU of this CPU
  * woke and waits for its turn). */
 bool sched_should_yield(void);

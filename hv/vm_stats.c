@@ -40,6 +40,19 @@ uint64_t vm_counter_read(const struct vm *vm, enum vm_counter which)
 	return 0;
 }
 
+uint64_t vm_exits_by_reason(const struct vm *vm, unsigned reason, uint64_t *cycles)
+{
+	uint64_t n = 0, c = 0;
+
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		n += READ_ONCE(vm->vcpus[i].exits_by_reason[reason]);
+		c += READ_ONCE(vm->vcpus[i].exit_cycles[reason]);
+	}
+	if (cycles)
+		*cycles = c;
+	return n;
+}
+
 /* "vm NAME: exits by reason: io=N ..." with the reasons that happened. */
 static void log_exit_reasons(const struct vm *vm)
 {
@@ -47,10 +60,8 @@ static void log_exit_reasons(const struct vm *vm)
 	size_t used = 0;
 
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
-		uint64_t n = 0;
+		uint64_t n = vm_exits_by_reason(vm, r, NULL);
 
-		for (unsigned i = 0; i < vm->nr_vcpus; i++)
-			n += READ_ONCE(vm->vcpus[i].exits_by_reason[r]);
 		if (n)
 			used += snprintf(line + used, sizeof(line) - used, " %s=%llu",
 					 vm_exit_reason_name(r), (unsigned long long)n);

@@ -36,5 +36,9 @@ static inline void vm_stat_add(uint64_t *field, uint64_t n)
 /* The current value of counter `which` (< VM_COUNTER_COUNT). */
 uint64_t vm_counter_read(const struct vm *vm, enum vm_counter which);
 
+/* Exits of `reason` (< EXIT_REASON_COUNT) over the VM's vCPUs; with
+ * `cycles`, also the TSC cycles handling them took. */
+uint64_t vm_exits_by_reason(const struct vm *vm, unsigned reason, uint64_t *cycles);
+
 /* Log every counter of `vm` at debug level (as it ends). */
 void vm_stats_log(const struct vm *vm);

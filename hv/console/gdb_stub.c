@@ -13,13 +13,13 @@
 #include "hv/console/monitor.h"
 #include "hv/console/mux.h"
 #include "hv/guest_mem.h"
+#include "hv/sched.h"
 #include "hv/vm.h"
 #include "lib/log.h"
 
 #define SIGINT		2
 #define SIGTRAP		5
 #define REPLY_MAX	(2 * GDB_PACKET_MAX + 8)
-#define PAGE_BYTES	4096ull
 
 enum gdb_state {
 	GDB_DETACHED,		/* no gdb session, the VM runs */
@@ -115,29 +115,12 @@ static void read_memory(const char *p, struct vcpu *v)
 	send_packet(gdb.reply);
 }
 
-/* Write `len` bytes at guest-virtual `addr` page by page; false (with
- * the pages before the failing one written) when one does not translate. */
-static bool write_virt(struct vcpu *v, uint64_t addr, const uint8_t *bytes, size_t len)
-{
-	while (len) {
-		size_t chunk = MIN(len, PAGE_BYTES - (addr & (PAGE_BYTES - 1)));
-		struct gwalk_result r;
-
-		if (guest_translate(v, &v->paused_sregs, addr, 0, &r) != GWALK_OK ||
-		    !guest_phys_write(v->vm, r.gpa, bytes, chunk))
-			return false;
-		addr += chunk;
-		bytes += chunk;
-		len -= chunk;
-	}
-	return true;
-}
-
 /* `M ADDR,LEN:HEX` and `X ADDR,LEN:BINARY` (rx's buffer, `binary` set). */
 static void write_memory(char *p, size_t packet_len, struct vcpu *v, bool binary)
 {
 	static uint8_t buf[GDB_PACKET_MAX / 2];
 	const char *q = p;
+	struct gwalk_result r;
 	uint64_t addr, len;
 	char *data;
 	int got;
@@ -159,7 +142,9 @@ static void write_memory(char *p, size_t packet_len, struct vcpu *v, bool binary
 		send_packet("E01");
 		return;
 	}
-	send_packet(write_virt(v, addr, buf, len) ? "OK" : "E14");
+	/* A debugger writes where the guest may only read (code, say). */
+	send_packet(guest_virt_write(v, &v->paused_sregs, addr, buf, len, 0, &r) == GWALK_OK ?
+		    "OK" : "E14");
 }
 
 /* `qXfer:features:read:target.xml:OFF,LEN`. */
@@ -215,7 +200,6 @@ static void monitor_command(const char *hex)
 /* qThreadExtraInfo: "vcpuN STATE" as hex. */
 static void thread_info(const char *p)
 {
-	static const char *const states[] = { "runnable", "halted", "paused", "dead" };
 	char text[48];
 	uint64_t tid;
 	struct vcpu *v;
@@ -226,7 +210,7 @@ static void thread_info(const char *p)
 		send_packet("E01");
 		return;
 	}
-	snprintf(text, sizeof(text), "vcpu%u %s%s", v->id, states[READ_ONCE(v->state)],
+	snprintf(text, sizeof(text), "vcpu%u %s%s", v->id, vcpu_state_name(v),
 		 v->wait_sipi ? " (waiting for a start-up IPI)" : "");
 	spin_unlock(&gdb.vm->input_lock);
 	gdb_to_hex(gdb.reply, text, strlen(text));
@@ -281,8 +265,10 @@ static void vcont(const char *p)
 		send_packet("vCont;c;C;t");
 	else if (!strncmp(p, ";c", 2) || !strncmp(p, ";C", 2))
 		resume();
-	else if (!strncmp(p, ";t", 2))
-		stop(0), gdb.reply_owed = true;
+	else if (!strncmp(p, ";t", 2)) {
+		stop(0);
+		gdb.reply_owed = true;
+	}
 	else
 		send_packet("");
 }

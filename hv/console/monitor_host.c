@@ -26,12 +26,8 @@ static void vm_exit_stats(struct vm *vm)
 	mon_printf("vm %s:\n  %-14s %12s %14s %10s\n", vm->name, "reason", "exits", "cycles",
 		   "per exit");
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
-		uint64_t n = 0, cycles = 0;
+		uint64_t cycles, n = vm_exits_by_reason(vm, r, &cycles);
 
-		for (unsigned i = 0; i < vm->nr_vcpus; i++) {
-			n += READ_ONCE(vm->vcpus[i].exits_by_reason[r]);
-			cycles += READ_ONCE(vm->vcpus[i].exit_cycles[r]);
-		}
 		if (n)
 			mon_printf("  %-14s %12llu %14llu %10llu\n", vm_exit_reason_name(r),
 				   (unsigned long long)n, (unsigned long long)cycles,

@@ -5,6 +5,7 @@
 #include "hv/console/monitor_cmd.h"
 #include "hv/guest_mem.h"
 #include "hv/vm.h"
+#include "mm/page.h"
 #include "mm/rmap.h"
 #include "mm/tdp_lookup.h"
 
@@ -93,6 +94,20 @@ static enum mon_result x(int argc, char **argv)
 	return MON_DONE;
 }
 
+/* "4 KiB", "2 MiB", ... for a page of 2^shift bytes. */
+static const char *page_size_name(unsigned shift)
+{
+	switch (shift) {
+	case 30:
+		return "1 GiB";
+	case 22:
+		return "4 MiB";
+	case 21:
+		return "2 MiB";
+	}
+	return "4 KiB";
+}
+
 /* The guest's entries of a walk, top level first. */
 static void print_guest_walk(const struct gwalk_result *r)
 {
@@ -122,8 +137,7 @@ static void print_tdp_walk(struct vm *vm, uint64_t gpa)
 	if (t.mapped)
 		mon_printf("  gpa %#llx -> host %#llx (%s page)\n", (unsigned long long)gpa,
 			   (unsigned long long)t.hpa,
-			   t.level[t.levels - 1] == 3 ? "1 GiB" : t.level[t.levels - 1] == 2 ?
-			   "2 MiB" : "4 KiB");
+			   page_size_name(PAGE_SHIFT + TDP_LEVEL_BITS * (t.level[t.levels - 1] - 1)));
 	else
 		mon_printf("  gpa %#llx is not mapped in the %s tables (yet: mapped at first access)\n",
 			   (unsigned long long)gpa, ops->name);
@@ -148,8 +162,7 @@ static enum mon_result walk(int argc, char **argv)
 		print_guest_walk(&r);
 		if (st == GWALK_OK) {
 			mon_printf("  -> gpa %#llx (%s page, %s%s%s)\n", (unsigned long long)r.gpa,
-				   r.page_shift == 30 ? "1 GiB" : r.page_shift == 22 ? "4 MiB" :
-				   r.page_shift == 21 ? "2 MiB" : "4 KiB",
+				   page_size_name(r.page_shift),
 				   r.writable ? "writable" : "read-only", r.user ? ", user" : "",
 				   r.executable ? ", executable" : ", no-execute");
 			print_tdp_walk(vm, r.gpa);

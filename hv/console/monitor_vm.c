@@ -7,6 +7,7 @@
 #include "hv/dev/vlapic.h"
 #include "hv/dev/vlapic_regs.h"
 #include "hv/guest_mem.h"
+#include "hv/sched.h"
 #include "hv/vm.h"
 #include "x86/regs.h"
 
@@ -26,11 +27,10 @@ static enum mon_result vms_list(int argc, char **argv)
 		   "exits", "uptime", "restarts");
 	for (size_t i = 1; i <= mux_vm_count(); i++) {
 		struct vm *vm = mux_vm(i);
-		uint64_t exits = 0, up_ms = 0;
+		uint64_t exits, up_ms = 0;
 
 		spin_lock(&vm->input_lock);
-		for (unsigned j = 0; j < vm->nr_vcpus; j++)
-			exits += READ_ONCE(vm->vcpus[j].exits);
+		exits = vm_counter_read(vm, VM_COUNTER_EXITS);
 		if (vm->nr_vcpus)
 			up_ms = (tsc_now() - vm->created_tsc) / READ_ONCE(tsc_khz);
 		mon_printf("%3zu  %-16s %-9s %5u %5llu MiB %12llu %8llu.%01llu s %8u\n", i, vm->name,
@@ -40,19 +40,6 @@ static enum mon_result vms_list(int argc, char **argv)
 		spin_unlock(&vm->input_lock);
 	}
 	return MON_DONE;
-}
-
-static const char *vcpu_state(const struct vcpu *v)
-{
-	switch (__atomic_load_n(&v->state, __ATOMIC_SEQ_CST)) {
-	case VCPU_RUNNABLE:
-		return __atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST) ? "in guest" : "runnable";
-	case VCPU_HALTED:
-		return v->wait_sipi ? "wait-sipi" : "halted";
-	case VCPU_PAUSED:
-		return "paused";
-	}
-	return "dead";
 }
 
 /* The paging mode a paused vCPU's registers say it is in. */
@@ -82,7 +69,7 @@ static enum mon_result vcpus_list(int argc, char **argv)
 		bool paused = __atomic_load_n(&v->state, __ATOMIC_SEQ_CST) == VCPU_PAUSED;
 		int vector = vlapic_pending_vector(v->lapic);
 
-		mon_printf("%4u %4u  %-10s %#-18llx %-10s", i, v->cpu, vcpu_state(v),
+		mon_printf("%4u %4u  %-10s %#-18llx %-10s", i, v->cpu, vcpu_state_name(v),
 			   (unsigned long long)READ_ONCE(v->rip), paused ? vcpu_mode(v) : "-");
 		if (vector >= 0)
 			mon_printf(" irq %#x", vector);

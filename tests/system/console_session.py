@@ -110,21 +110,35 @@ def verdict(failure):
     return 0
 
 
-def emulator_command(args, port):
-    """The emulator's command line and environment, and the rest of args."""
+def emulator_command(args, port, socket="COM1"):
+    """The emulator's command line and environment, and the rest of args
+    (ISO LOG SCRIPT). Serial port `socket` (COM1 or COM2) goes to a local TCP
+    socket at `port`; with COM2 there, COM1 is written to LOG."""
+    serial = f"tcp:127.0.0.1:{port},server=on,wait={'on' if socket == 'COM1' else 'off'}"
     if args[:1] == ["--bochs"]:
         model, cpus, megs, iso, log = args[1:6]
-        env = dict(os.environ, BOCHS_COM1_SOCKET=f"127.0.0.1:{port}")
-        serial = re.sub(r"\.log$", "", log) + "-bochs.log"	# names Bochs' config and log
-        return ["tools/bochs.sh", iso, serial, model, cpus, megs], env, args[4:]
-    env = dict(os.environ, QEMU_SERIAL=f"tcp:127.0.0.1:{port},server=on,wait=on")
-    return ["tools/qemu.sh", args[0], *args[3:]], env, args[:3]
+        env = dict(os.environ, **{f"BOCHS_{socket}_SOCKET": f"127.0.0.1:{port}"})
+        if socket == "COM1":	# the log then only names Bochs' config and log
+            log = re.sub(r"\.log$", "", log) + "-bochs.log"
+        return ["tools/bochs.sh", iso, log, model, cpus, megs], env, args[4:]
+    if socket == "COM1":
+        env = dict(os.environ, QEMU_SERIAL=serial)
+        return ["tools/qemu.sh", args[0], *args[3:]], env, args[:3]
+    env = dict(os.environ, QEMU_SERIAL=f"file:{args[1]}")
+    return ["tools/qemu.sh", args[0], "-serial", serial, *args[3:]], env, args[:3]
+
+
+def usage_error(args, doc):
+    """Print the usage and return 2 unless `args` fit it, else None."""
+    if len(args) < 3 or (args[:1] == ["--bochs"] and len(args) != 7):
+        print("\n".join(doc.strip().splitlines()[2:4]), file=sys.stderr)
+        return 2
+    return None
 
 
 def main():
     args = sys.argv[1:]
-    if len(args) < 3 or (args[:1] == ["--bochs"] and len(args) != 7):
-        print("\n".join(__doc__.strip().splitlines()[2:4]), file=sys.stderr)
+    if usage_error(args, __doc__):
         return 2
     port = free_port()
     command, env, (iso, log, script_file) = emulator_command(args, port)

@@ -18,33 +18,18 @@ import time
 
 import pexpect
 
-from console_session import STEP_TIMEOUT, free_port, play, verdict
-
-
-def emulator(args, port):
-    """Start the emulator; returns it and the rest of args (ISO LOG SCRIPT)."""
-    if args[:1] == ["--bochs"]:
-        model, cpus, megs, iso, log = args[1:6]
-        env = dict(os.environ, BOCHS_COM2_SOCKET=f"127.0.0.1:{port}")
-        command = ["tools/bochs.sh", iso, log, model, cpus, megs]
-        rest = args[4:7]
-    else:
-        env = dict(os.environ, QEMU_SERIAL=f"file:{args[1]}")
-        command = ["tools/qemu.sh", args[0], "-serial",
-                   f"tcp:127.0.0.1:{port},server=on,wait=off", *args[3:]]
-        rest = args[:3]
-    return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL,
-                            stderr=open(rest[1] + ".emulator", "w")), rest
+from console_session import (STEP_TIMEOUT, emulator_command, free_port, play, usage_error,
+                             verdict)
 
 
 def main():
     args = sys.argv[1:]
-    if len(args) < 3 or (args[:1] == ["--bochs"] and len(args) != 7):
-        print("\n".join(__doc__.strip().splitlines()[2:4]), file=sys.stderr)
+    if usage_error(args, __doc__):
         return 2
     port = free_port()
-    vm, (iso, log, script_file) = emulator(args, port)
+    command, env, (iso, log, script_file) = emulator_command(args, port, "COM2")
+    vm = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.DEVNULL, stderr=open(log + ".emulator", "w"))
     failure = None
     try:
         # QEMU serves the socket at once; Bochs waits for gdb before it boots,
