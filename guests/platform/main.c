@@ -159,7 +159,9 @@ static void check_pit_pic_legacy(void)
 
 /* Channel 2 in mode 0 over 10 ms, OUT2 polled at port 0x61: how Linux
  * calibrates the TSC against the PIT. Not early; late by at most the slack
- * (the vCPU may share its CPU while it polls). */
+ * (the vCPU may share its CPU while it polls). The clock starts before the
+ * write that loads the count: taken after it, a vCPU preempted in between
+ * would see the count already run down and call the PIT early. */
 static void check_pit_channel2(void)
 {
 	uint32_t count = PIT_HZ / 100;
@@ -168,8 +170,8 @@ static void check_pit_channel2(void)
 	outb(0x61, (inb(0x61) & ~0x02) | 0x01);
 	outb(0x43, 0xb0);
 	outb(0x42, count & 0xff);
-	outb(0x42, count >> 8);
 	t0 = rdtsc();
+	outb(0x42, count >> 8);
 	while (!(inb(0x61) & 0x20) && rdtsc() - t0 < want * 10)
 		;
 	t1 = rdtsc();
