@@ -163,3 +163,43 @@ bool guest_fault(struct vcpu *v, enum gwalk_status st, const struct gwalk_result
 		return false;
 	}
 }
+
+enum guest_decode guest_decode_mov_cr(struct vcpu *v, const struct vcpu_sregs *s, bool debug,
+				      struct insn_mov_cr *out, bool *resume)
+{
+	uint8_t code[INSN_MAX_LEN];
+	struct gwalk_result r;
+	enum gwalk_status st;
+	size_t got;
+
+	st = guest_fetch_code(v, s, code, sizeof(code), &got, &r);
+	if (st != GWALK_OK) {
+		*resume = guest_fault(v, st, &r, guest_rip_linear(v, s), false);
+		return GUEST_FETCH_FAULTED;
+	}
+	if (insn_decode_mov_cr(code, got, guest_code_bits(v, s), out) || out->debug != debug)
+		return GUEST_NOT_DECODED;
+	return GUEST_DECODED;
+}
+
+/* Whether `b` is a legacy prefix other than operand size. */
+static bool legacy_prefix(uint8_t b)
+{
+	return b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e || b == 0x64 || b == 0x65 ||
+	       b == 0x67 || b == 0xf0 || b == 0xf2 || b == 0xf3;
+}
+
+int guest_opcode_at_rip(struct vcpu *v, const struct vcpu_sregs *s, uint8_t *code, bool *opsize)
+{
+	unsigned bits = guest_code_bits(v, s);
+	struct gwalk_result r;
+	size_t got, i;
+
+	*opsize = false;
+	if (guest_fetch_code(v, s, code, INSN_MAX_LEN, &got, &r) != GWALK_OK)
+		return -1;
+	for (i = 0; i < got && (code[i] == 0x66 || legacy_prefix(code[i]) ||
+				(bits == 64 && (code[i] & 0xf0) == 0x40)); i++)
+		*opsize |= code[i] == 0x66;
+	return i < got ? (int)i : -1;
+}

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "hv/dev/gwalk.h"
+#include "hv/dev/insn.h"
 #include "hv/vcpu.h"
 
 struct vm;
@@ -53,3 +54,20 @@ enum gwalk_status guest_fetch_code(struct vcpu *v, const struct vcpu_sregs *s, u
  * stops the VM instead (false). */
 bool guest_fault(struct vcpu *v, enum gwalk_status st, const struct gwalk_result *r, uint64_t gva,
 		 bool stack);
+
+enum guest_decode {
+	GUEST_DECODED,		/* *out describes the instruction */
+	GUEST_FETCH_FAULTED,	/* its fetch faulted: injected, or the VM stopped */
+	GUEST_NOT_DECODED,	/* it is not the instruction expected */
+};
+
+/* Fetch and decode the MOV to/from a CR or DR (as `debug` says) at v's
+ * CS:RIP, for exits that do not describe it (SVM without decode assists).
+ * GUEST_FETCH_FAULTED sets *resume as guest_fault() returns. */
+enum guest_decode guest_decode_mov_cr(struct vcpu *v, const struct vcpu_sregs *s, bool debug,
+				      struct insn_mov_cr *out, bool *resume);
+
+/* Fetch the code at v's CS:RIP into code[INSN_MAX_LEN]: the index of its
+ * opcode byte past the legacy and REX prefixes, or -1 when the fetch
+ * failed or nothing but prefixes came; *opsize: a 0x66 prefix was there. */
+int guest_opcode_at_rip(struct vcpu *v, const struct vcpu_sregs *s, uint8_t *code, bool *opsize);

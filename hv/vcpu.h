@@ -3,6 +3,7 @@
  * scheduler, and the state the hardware does not switch (hv/vcpu_switch.c). */
 #pragma once
 
+#include "hv/vcpu_debug.h"
 #include "hv/vcpu_gprs.h"
 #include "hv/vm_exit.h"
 #include "lib/compiler.h"
@@ -125,6 +126,7 @@ struct vcpu {
 	struct vcpu_owned owned;
 	struct vcpu_msrs msrs;
 	struct vcpu_sregs paused_sregs;	/* as it was when it last paused */
+	struct vcpu_debug debug;	/* what a debugger asked of it (hv/vcpu_debug.c) */
 };
 
 /* GPR `n` in the instruction encoding's numbering (RAX RCX RDX RBX RSP

@@ -88,6 +88,11 @@ void vcpu_inject_events(struct vcpu *v)
 	int vector = vlapic_pending_vector(v->lapic);
 	bool queued = vendor->event_queued(v);
 
+	if (vcpu_debug_holds_events(v)) {	/* a step lands on the next instruction */
+		vendor->set_irq_window(v, false);
+		vendor->set_nmi_window(v, false);
+		return;
+	}
 	if (!queued && nmi && vendor->nmi_allowed(v)) {
 		__atomic_store_n(&v->nmi_pending, false, __ATOMIC_SEQ_CST);
 		vendor->inject_nmi(v);

@@ -14,6 +14,7 @@
 #include "hv/mmio.h"
 #include "hv/msr.h"
 #include "hv/sched.h"
+#include "hv/vcpu_debug.h"
 #include "hv/vcpu_irq.h"
 #include "hv/vcpu_run.h"
 #include "hv/vcpu_switch.h"
@@ -159,16 +160,14 @@ static bool handle_cr8(struct vcpu *v, const struct vm_exit *e)
 
 	if (e->cr8.gpr < 0 || !e->insn_len) {
 		struct vcpu_sregs s;
-		struct gwalk_result r;
-		uint8_t code[INSN_MAX_LEN];
-		size_t got;
-		enum gwalk_status st;
+		enum guest_decode d;
+		bool resume;
 
 		vendor->get_sregs(v, &s);
-		st = guest_fetch_code(v, &s, code, sizeof(code), &got, &r);
-		if (st != GWALK_OK)
-			return guest_fault(v, st, &r, guest_rip_linear(v, &s), false);
-		if (insn_decode_mov_cr(code, got, guest_code_bits(v, &s), &mov) || mov.cr != 8) {
+		d = guest_decode_mov_cr(v, &s, false, &mov, &resume);
+		if (d == GUEST_FETCH_FAULTED)
+			return resume;
+		if (d == GUEST_NOT_DECODED || mov.cr != 8) {
 			vm_stop(v->vm, v, "a CR8 exit at rip=%#llx that is not a MOV to or from CR8",
 				(unsigned long long)v->rip);
 			return false;
@@ -245,8 +244,13 @@ static bool handle_exit(struct vcpu *v, const struct vm_exit *e)
 		vm_stop(v->vm, v, "triple fault at rip=%#llx", (unsigned long long)v->rip);
 		return false;
 	case EXIT_EXCEPTION:
+		if (e->exception.vector == VECTOR_BP || e->exception.vector == VECTOR_DEBUG)
+			return vcpu_debug_exit(v, e);
 		vm_stop(v->vm, v, "machine check (vector %u) in the guest", e->exception.vector);
 		return false;
+	case EXIT_SINGLE_STEP:
+	case EXIT_DR_ACCESS:
+		return vcpu_debug_exit(v, e);
 	case EXIT_INIT:
 		vm_stop(v->vm, v, "INIT signal received");
 		return false;
@@ -358,18 +362,23 @@ static bool vcpu_enter(struct vcpu *v, struct vm_exit *exit)
 void vcpu_run(struct vcpu *v, uint64_t slice_end)
 {
 	struct vm_exit exit;
+	uint64_t exit_rip;
 
 	v->yield = false;
 	while (vcpu_take_requests(v)) {
 		if (vcpu_still_waiting(v))
 			return;
+		vcpu_debug_apply(v);
 		vcpu_inject_events(v);
 		rcu_quiescent();
 		timers_program(slice_end);
 		if (!vcpu_enter(v, &exit))
 			continue;
+		exit_rip = v->rip;
 		if (!vcpu_handle_timed(v, &exit) && v->vm->ender == v)
 			vm_end(v->vm, v);
+		else if (v->rip != exit_rip)	/* the handler completed the instruction */
+			vcpu_debug_insn_done(v);
 		timers_run();
 		if (READ_ONCE(v->state) != VCPU_RUNNABLE || v->yield || tsc_now() >= slice_end ||
 		    sched_should_yield())

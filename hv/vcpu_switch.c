@@ -101,3 +101,40 @@ bool vcpu_xsetbv(struct vcpu *v, unsigned cpl, uint32_t index, uint64_t value)
 	xsetbv(0, value);
 	return true;
 }
+
+uint64_t vcpu_dr_read(struct vcpu *v, unsigned n)
+{
+	switch (n) {
+	case 0:
+		return read_dr0();
+	case 1:
+		return read_dr1();
+	case 2:
+		return read_dr2();
+	case 3:
+		return read_dr3();
+	default:
+		return vendor->get_dr(v, n);
+	}
+}
+
+void vcpu_dr_write(struct vcpu *v, unsigned n, uint64_t value)
+{
+	switch (n) {
+	case 0:
+		write_dr0(value);
+		break;
+	case 1:
+		write_dr1(value);
+		break;
+	case 2:
+		write_dr2(value);
+		break;
+	case 3:
+		write_dr3(value);
+		break;
+	default:
+		vendor->set_dr(v, n, value);
+		break;
+	}
+}

@@ -29,3 +29,8 @@ bool vcpu_tsc_aux_write(struct vcpu *v, uint64_t value);
  * reserved or unsupported bit, x87 off, AVX without SSE, a partial
  * AVX-512 or AMX group). */
 bool vcpu_xsetbv(struct vcpu *v, unsigned cpl, uint32_t index, uint64_t value);
+
+/* Debug register `n` (0-3, 6 or 7) of `v`, loaded on this CPU: DR0-DR3
+ * live in the CPU, DR6 and DR7 where the vendor keeps them. */
+uint64_t vcpu_dr_read(struct vcpu *v, unsigned n);
+void vcpu_dr_write(struct vcpu *v, unsigned n, uint64_t value);

@@ -60,6 +60,23 @@ struct vendor_ops {
 	 * = `cs_selector`:`ip` with CS base cs_selector << 4 (a start-up IPI's
 	 * entry point). The core resets the GPRs and EFER. */
 	void (*reset)(struct vcpu *v, uint16_t cs_selector, uint64_t ip);
+	/* Deliver the #BP of the INT3 at RIP as the guest takes it: through
+	 * its IDT as a software exception, returning past the INT3. */
+	void (*inject_int3)(struct vcpu *v);
+	/* Whether the CPU can end a step after one instruction by its own
+	 * means (VMX's monitor trap flag); else the core steps with TF. */
+	bool (*has_step_trap)(void);
+	/* Forget a single-step trap the CPU keeps for the guest's next entry
+	 * (VMX's pending debug exceptions after an exit from an instruction
+	 * run with TF; SVM keeps none): the core emulated that instruction. */
+	void (*drop_pending_step)(struct vcpu *v);
+	/* Intercept what a debugger needs (DEBUG_* of hv/vcpu_debug.h): with
+	 * DEBUG_STEP the next instruction the guest completes ends with
+	 * EXIT_SINGLE_STEP. */
+	void (*set_debug)(struct vcpu *v, unsigned what);
+	/* The guest's DR6 (n = 6) or DR7 (n = 7), `v` loaded on this CPU. */
+	uint64_t (*get_dr)(struct vcpu *v, unsigned n);
+	void (*set_dr)(struct vcpu *v, unsigned n, uint64_t value);
 	/* Read the guest's control and segment registers. */
 	void (*get_sregs)(struct vcpu *v, struct vcpu_sregs *s);
 	/* Log the control registers and segments (the core logs the GPRs). */

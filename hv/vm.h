@@ -62,6 +62,7 @@ struct vm {
 	enum vdev_end exit_how;
 	uint32_t exit_status;
 	char stop_reason[VM_STOP_REASON_MAX];	/* why the hypervisor stopped it */
+	struct vm_debug debug;		/* a debugger's hold (hv/vcpu_debug.h) */
 };
 
 /* Build `vm` from its configuration: allocate and map its RAM, load its
@@ -80,9 +81,10 @@ extern void (*vm_console_output)(struct vm *vm, const uint8_t *bytes, unsigned n
  * the VM's device accesses. */
 int vm_console_input(struct vm *vm, const uint8_t *bytes, unsigned len);
 
-/* The operator pauses `vm`: each vCPU stops at its next exit, keeping a
- * snapshot of its registers, until vm_resume(). False (nothing done)
- * unless the VM runs and is not paused. */
+/* The operator (or a debugger) pauses `vm`: each vCPU stops at its next
+ * exit, keeping a snapshot of its registers, until vm_resume(); one that
+ * runs in a VM paused already (a debugger's step) stops too. True if the
+ * VM runs and was not paused. */
 bool vm_pause(struct vm *vm);
 
 /* Whether every vCPU of a paused `vm` has stopped (or the VM is gone). */

@@ -17,16 +17,17 @@ static bool vm_lock_running(struct vm *vm)
 
 bool vm_pause(struct vm *vm)
 {
+	bool was_paused;
+
 	if (!vm_lock_running(vm))
 		return false;
-	if (__atomic_exchange_n(&vm->paused, true, __ATOMIC_SEQ_CST)) {
-		spin_unlock(&vm->input_lock);
-		return false;
-	}
+	was_paused = __atomic_exchange_n(&vm->paused, true, __ATOMIC_SEQ_CST);
+	/* In a paused VM, a debugger's step may run one vCPU: it stops too. */
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
-		vcpu_request(&vm->vcpus[i], VCPU_REQ_PAUSE);
+		if (__atomic_load_n(&vm->vcpus[i].state, __ATOMIC_SEQ_CST) != VCPU_PAUSED)
+			vcpu_request(&vm->vcpus[i], VCPU_REQ_PAUSE);
 	spin_unlock(&vm->input_lock);
-	return true;
+	return !was_paused;
 }
 
 bool vm_pause_done(struct vm *vm)

@@ -22,6 +22,8 @@ enum vm_exit_reason {
 	EXIT_NMI_WINDOW,	/* ... an NMI */
 	EXIT_PAUSE,		/* a spin loop (pause filter / PLE): yield */
 	EXIT_INIT,
+	EXIT_SINGLE_STEP,	/* a debugger's step ended (VMX's monitor trap flag) */
+	EXIT_DR_ACCESS,		/* MOV to/from a debug register, while a debugger owns them */
 	EXIT_FAILED_ENTRY,	/* the CPU refused the guest state */
 	EXIT_UNHANDLED,		/* anything else: stops the VM */
 	EXIT_REASON_COUNT,
@@ -46,11 +48,17 @@ struct vm_exit {
 			uint8_t vector;
 			bool has_error;
 			uint32_t error;
+			uint64_t dr6;		/* #DB: what caused it, in DR6's bits */
 		} exception;
 		struct {
 			bool write;		/* MOV to CR8 */
 			int gpr;		/* the GPR, or -1: decode the instruction */
 		} cr8;
+		struct {
+			bool write;		/* MOV to DRn */
+			uint8_t dr;
+			int gpr;		/* the GPR, or -1: decode the instruction */
+		} dr;
 		char failure[96];		/* EXIT_FAILED_ENTRY: the decoded reason */
 	};
 };

@@ -36,6 +36,7 @@ struct svm_vcpu {
 	uint64_t iret_rip;
 	bool nmi_singlestep;		/* TF set by us to step over that IRET */
 	bool guest_tf;			/* the guest's own TF meanwhile */
+	unsigned debug;			/* DEBUG_* intercepts (svm_debug.c) */
 };
 
 extern const struct vendor_ops svm_ops;
@@ -49,6 +50,19 @@ int svm_cpu_enable(void);
 /* Physical address of this CPU's VMCB page that holds the host's
  * VMSAVE state (FS, GS, TR, LDTR and the syscall MSRs). */
 uint64_t svm_host_vmcb_pa(void);
+
+/* The debugger's intercepts (hv/vcpu_debug.h) (svm_debug.c). */
+bool svm_has_step_trap(void);
+void svm_drop_pending_step(struct vcpu *v);
+void svm_set_debug(struct vcpu *v, unsigned what);
+/* An INT n exit (the debugger's intercept): INT3 turned into the #BP exit;
+ * INT n and INTO delivered, true: the guest re-enters at once. */
+bool svm_debug_exit(struct vcpu *v, struct vm_exit *exit);
+uint64_t svm_get_dr(struct vcpu *v, unsigned n);
+void svm_set_dr(struct vcpu *v, unsigned n, uint64_t value);
+/* The #DB, #BP and DR intercepts for what sv->debug, a step and the NMI
+ * window's step need. */
+void svm_debug_intercepts(struct svm_vcpu *sv);
 
 /* Decode the VMCB's exit into the vendor-neutral form. */
 void svm_exit_decode(const struct vmcb *vmcb, struct vm_exit *exit);

@@ -1,8 +1,8 @@
 /* Decoding a #VMEXIT into the vendor-neutral struct vm_exit. Without
  * NRIPS (QEMU's TCG) the instruction lengths are those of the fixed
- * encodings that exit: CPUID, RDMSR/WRMSR, HLT, VMMCALL and XSETBV (a
- * PAUSE exit is not skipped: the guest runs the PAUSE again); CR8 accesses
- * without decode assists are decoded by the core; an I/O exit
+ * encodings that exit: CPUID, RDMSR/WRMSR, HLT, VMMCALL, XSETBV and INT3 (a
+ * PAUSE exit is not skipped: the guest runs the PAUSE again); CR8 and DR
+ * accesses without decode assists are decoded by the core; an I/O exit
  * reports the next RIP itself in exit_info2. */
 #include <stdio.h>
 
@@ -15,6 +15,7 @@
 #define INSN_LEN_HLT		1	/* f4 */
 #define INSN_LEN_VMMCALL	3	/* 0f 01 d9 */
 #define INSN_LEN_XSETBV		3	/* 0f 01 d1 */
+#define INSN_LEN_INT3		1	/* cc: the only #BP the intercept sees */
 
 static void svm_decode_io(const struct vmcb *vmcb, struct vm_exit *exit)
 {
@@ -103,8 +104,19 @@ void svm_exit_decode(const struct vmcb *vmcb, struct vm_exit *exit)
 		break;
 	case SVM_EXIT_EXCEPTION_0 + VECTOR_MACHINE_CHECK:
 	case SVM_EXIT_EXCEPTION_0 + VECTOR_DEBUG:
+	case SVM_EXIT_EXCEPTION_0 + VECTOR_BP:
 		exit->reason = EXIT_EXCEPTION;
 		exit->exception.vector = code - SVM_EXIT_EXCEPTION_0;
+		exit->exception.dr6 = vmcb->save.dr6;	/* the CPU updated it for a #DB */
+		exit->insn_len = code == SVM_EXIT_EXCEPTION_0 + VECTOR_BP ? INSN_LEN_INT3 : 0;
+		break;
+	case SVM_EXIT_READ_DR0 ... SVM_EXIT_READ_DR0 + 7:
+	case SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR0 + 7:
+		exit->reason = EXIT_DR_ACCESS;
+		exit->dr.dr = code & 7;
+		exit->dr.write = code >= SVM_EXIT_WRITE_DR0;
+		exit->dr.gpr = c->exit_info1 & SVM_CR_GPR_VALID ? (int)(c->exit_info1 & SVM_CR_GPR_MASK)
+								: -1;
 		break;
 	case SVM_EXIT_INVALID:
 		exit->reason = EXIT_FAILED_ENTRY;

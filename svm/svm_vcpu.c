@@ -159,8 +159,8 @@ static void svm_track_nmi_mask(struct vcpu *v, struct vm_exit *exit)
 	if (!sv->nmi_singlestep)
 		return;
 	sv->nmi_singlestep = false;
-	vmcb->control.intercept_exceptions &= ~SVM_INTERCEPT_DB;
-	if (!sv->guest_tf)
+	svm_debug_intercepts(sv);
+	if (!sv->guest_tf && !v->debug.tf_step)
 		v->rflags &= ~RFLAGS_TF;
 	if (exit->reason == EXIT_EXCEPTION && exit->exception.vector == 1) {
 		exit->reason = EXIT_NMI_WINDOW;
@@ -169,7 +169,8 @@ static void svm_track_nmi_mask(struct vcpu *v, struct vm_exit *exit)
 	}
 }
 
-static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
+/* One VMRUN and #VMEXIT, with the guest state synchronized both ways. */
+static void svm_enter(struct vcpu *v, struct vm_exit *exit)
 {
 	struct svm_vcpu *sv = svm_of(v);
 	struct vmcb *vmcb = sv->vmcb;
@@ -205,6 +206,13 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 	svm_track_nmi_mask(v, exit);
 }
 
+static void svm_vcpu_run(struct vcpu *v, struct vm_exit *exit)
+{
+	do
+		svm_enter(v, exit);
+	while (svm_debug_exit(v, exit));
+}
+
 static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
 {
 	uint64_t event = vector | SVM_EVTINJ_TYPE_EXCEPTION | SVM_EVTINJ_VALID;
@@ -212,6 +220,13 @@ static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 	if (has_error)
 		event |= SVM_EVTINJ_ERR_VALID | (uint64_t)error << SVM_EVTINJ_ERR_SHIFT;
 	svm_of(v)->vmcb->control.event_inj = event;
+}
+
+/* An injected exception returns to RIP: past the one-byte INT3. */
+static void svm_inject_int3(struct vcpu *v)
+{
+	v->rip += 1;
+	svm_inject_exception(v, VECTOR_BP, false, 0);
 }
 
 static void svm_inject_irq(struct vcpu *v, uint8_t vector)
@@ -301,8 +316,8 @@ static void svm_reset(struct vcpu *v, uint16_t cs_selector, uint64_t ip)
 	vmcb->control.event_inj = 0;
 	vmcb->control.interrupt_shadow = 0;
 	vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_IRET;
-	vmcb->control.intercept_exceptions &= ~SVM_INTERCEPT_DB;
 	sv->nmi_masked = sv->iret_seen = sv->nmi_singlestep = false;
+	svm_debug_intercepts(sv);
 	svm_set_irq_window(v, false);
 }
 
@@ -392,6 +407,12 @@ const struct vendor_ops svm_ops = {
 	.clear_interrupt_shadow = svm_clear_interrupt_shadow,
 	.flush_guest_tlb = svm_flush_guest_tlb,
 	.reset = svm_reset,
+	.inject_int3 = svm_inject_int3,
+	.has_step_trap = svm_has_step_trap,
+	.drop_pending_step = svm_drop_pending_step,
+	.set_debug = svm_set_debug,
+	.get_dr = svm_get_dr,
+	.set_dr = svm_set_dr,
 	.get_sregs = svm_get_sregs,
 	.dump_state = svm_dump_state,
 };

@@ -108,6 +108,7 @@ static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_INTERCEPT_VINTR	(1u << 4)
 #define SVM_INTERCEPT_CPUID	(1u << 18)
 #define SVM_INTERCEPT_IRET	(1u << 20)
+#define SVM_INTERCEPT_INTN	(1u << 21)
 #define SVM_INTERCEPT_PAUSE	(1u << 23)
 #define SVM_INTERCEPT_HLT	(1u << 24)
 #define SVM_INTERCEPT_INVLPGA	(1u << 26)
@@ -126,14 +127,18 @@ static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 
 /* intercept_cr_read / intercept_cr_write */
 #define SVM_INTERCEPT_CR8	(1u << 8)
+#define SVM_INTERCEPT_DR0_7	0xffu	/* intercept_dr_read / _write */
 
 /* intercept_exceptions */
 #define SVM_INTERCEPT_DB	(1u << 1)
+#define SVM_INTERCEPT_BP	(1u << 3)
 #define SVM_INTERCEPT_MC	(1u << 18)
 
 /* exit_code values */
 #define SVM_EXIT_READ_CR8	0x008
 #define SVM_EXIT_WRITE_CR8	0x018
+#define SVM_EXIT_READ_DR0	0x020	/* ... DR15: 0x02f */
+#define SVM_EXIT_WRITE_DR0	0x030	/* ... DR15: 0x03f */
 #define SVM_EXIT_EXCEPTION_0	0x040
 #define SVM_EXIT_INTR		0x060
 #define SVM_EXIT_NMI		0x061
@@ -142,6 +147,7 @@ static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_EXIT_VINTR		0x064
 #define SVM_EXIT_CPUID		0x072
 #define SVM_EXIT_IRET		0x074
+#define SVM_EXIT_SWINT		0x075
 #define SVM_EXIT_PAUSE		0x077
 #define SVM_EXIT_HLT		0x078
 #define SVM_EXIT_IOIO		0x07b

@@ -154,7 +154,9 @@ static_assert(VMCS_GUEST_SEL(VMCS_TR) == 0x080e && VMCS_GUEST_LIMIT(VMCS_TR) == 
 #define PROC_CR8_LOAD_EXITING		(1u << 19)
 #define PROC_CR8_STORE_EXITING		(1u << 20)
 #define PROC_NMI_WINDOW_EXITING		(1u << 22)
+#define PROC_MOV_DR_EXITING		(1u << 23)
 #define PROC_USE_IO_BITMAPS		(1u << 25)
+#define PROC_MONITOR_TRAP_FLAG		(1u << 27)
 #define PROC_USE_MSR_BITMAPS		(1u << 28)
 #define PROC_SECONDARY_CONTROLS		(1u << 31)
 
@@ -168,6 +170,7 @@ static_assert(VMCS_GUEST_SEL(VMCS_TR) == 0x080e && VMCS_GUEST_LIMIT(VMCS_TR) == 
 #define PROC2_ENABLE_XSAVES		(1u << 20)
 
 /* VM-exit controls */
+#define EXIT_SAVE_DEBUG_CONTROLS	(1u << 2)
 #define EXIT_HOST_ADDR_SPACE_SIZE	(1u << 9)
 #define EXIT_SAVE_PAT			(1u << 18)
 #define EXIT_LOAD_PAT			(1u << 19)
@@ -175,6 +178,7 @@ static_assert(VMCS_GUEST_SEL(VMCS_TR) == 0x080e && VMCS_GUEST_LIMIT(VMCS_TR) == 
 #define EXIT_LOAD_EFER			(1u << 21)
 
 /* VM-entry controls */
+#define ENTRY_LOAD_DEBUG_CONTROLS	(1u << 2)
 #define ENTRY_IA32E_MODE_GUEST		(1u << 9)
 #define ENTRY_LOAD_PAT			(1u << 14)
 #define ENTRY_LOAD_EFER			(1u << 15)
@@ -186,8 +190,14 @@ static_assert(VMCS_GUEST_SEL(VMCS_TR) == 0x080e && VMCS_GUEST_LIMIT(VMCS_TR) == 
 #define INTR_TYPE_EXT_INTR		(0u << INTR_INFO_TYPE_SHIFT)
 #define INTR_TYPE_NMI			(2u << INTR_INFO_TYPE_SHIFT)
 #define INTR_TYPE_HARD_EXCEPTION	(3u << INTR_INFO_TYPE_SHIFT)
+#define INTR_TYPE_SOFT_EXCEPTION	(6u << INTR_INFO_TYPE_SHIFT)
 #define INTR_INFO_ERROR_VALID		(1u << 11)
 #define INTR_INFO_VALID			(1u << 31)
+
+/* Exit qualification of a MOV DR exit */
+#define DR_QUAL_NUMBER_MASK		7u
+#define DR_QUAL_FROM_DR			(1u << 4)
+#define DR_QUAL_GPR_SHIFT		8
 
 /* EPT pointer */
 #define EPTP_MEMTYPE_WB			6ull
@@ -226,6 +236,7 @@ enum vmx_exit_reason {
 	VMX_EXIT_VMXOFF = 26,
 	VMX_EXIT_VMXON = 27,
 	VMX_EXIT_CR_ACCESS = 28,
+	VMX_EXIT_DR_ACCESS = 29,
 	VMX_EXIT_IO = 30,
 	VMX_EXIT_RDMSR = 31,
 	VMX_EXIT_WRMSR = 32,
@@ -233,6 +244,7 @@ enum vmx_exit_reason {
 	VMX_EXIT_INVALID_GUEST_STATE = 33,
 	VMX_EXIT_MSR_LOADING = 34,
 	VMX_EXIT_MACHINE_CHECK = 41,
+	VMX_EXIT_MONITOR_TRAP = 37,
 	VMX_EXIT_EPT_VIOLATION = 48,
 	VMX_EXIT_EPT_MISCONFIG = 49,
 	VMX_EXIT_INVEPT = 50,

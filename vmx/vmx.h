@@ -38,6 +38,7 @@ struct vmx_caps {
 	uint32_t pin, proc, proc2, exit, entry;	/* control values (entry without IA-32e) */
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	bool ept_1g_pages;
+	bool mtf;			/* the monitor trap flag */
 	bool ept_ad;			/* EPT accessed/dirty flags */
 	uint64_t invept_type;		/* single-context if supported, else all-context */
 	bool vpid;			/* VPIDs in use (with a usable INVVPID) */
@@ -73,9 +74,23 @@ struct vmx_vcpu {
 	bool cr0_pg_intercepted;	/* CR0.PG is in the guest/host mask */
 	uint32_t proc;			/* the primary controls in the VMCS now */
 	enum guest_mode mode;		/* the entry state, written at the first run */
+	unsigned debug;			/* DEBUG_* intercepts (vmx_debug.c) */
 };
 
 extern const struct vendor_ops vmx_ops;
+
+/* Make `vmcs` the current VMCS of this CPU. */
+void vmx_make_current(void *vmcs);
+
+/* The debugger's intercepts (hv/vcpu_debug.h): kept in vx->debug and
+ * written to the VMCS now if it is active here, else at its first run by
+ * vmx_debug_controls_write() (the VMCS current). */
+bool vmx_has_step_trap(void);
+void vmx_drop_pending_step(struct vcpu *v);
+void vmx_set_debug(struct vcpu *v, unsigned what);
+void vmx_debug_controls_write(struct vmx_vcpu *vx);
+uint64_t vmx_get_dr(struct vcpu *v, unsigned n);
+void vmx_set_dr(struct vcpu *v, unsigned n, uint64_t value);
 
 /* Whether this CPU can run VMX guests with EPT and unrestricted guest;
  * records the capabilities and controls in vmx_caps; logs why not. */

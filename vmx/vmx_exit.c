@@ -18,18 +18,31 @@ static void vmx_decode_io(uint64_t qual, struct vm_exit *exit)
 	exit->io.string = qual & (IO_QUAL_STRING | IO_QUAL_REP);
 }
 
-/* Exit reason 0: an NMI (the host's) or an intercepted exception (#MC). */
-static void vmx_decode_exception(struct vm_exit *exit)
+/* Exit reason 0: an NMI (the host's) or an intercepted exception (#MC,
+ * and a debugger's #BP and #DB; the qualification of a #DB has DR6's
+ * event bits, which the CPU left the guest's DR6 without). */
+static void vmx_decode_exception(uint64_t qual, struct vm_exit *exit)
 {
 	uint32_t info = vmread(VMCS_EXIT_INTR_INFO);
 	uint8_t vector = info & INTR_INFO_VECTOR_MASK;
 
 	if ((info & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI) {
 		exit->reason = EXIT_INTERRUPT;
-	} else if (vector == VECTOR_MACHINE_CHECK) {
+	} else if (vector == VECTOR_MACHINE_CHECK || vector == VECTOR_BP ||
+		   vector == VECTOR_DEBUG) {
 		exit->reason = EXIT_EXCEPTION;
 		exit->exception.vector = vector;
+		exit->exception.dr6 = vector == VECTOR_DEBUG ? qual : 0;
 	}
+}
+
+/* MOV to/from DRn: the qualification names the DR, the direction and the GPR. */
+static void vmx_decode_dr_access(uint64_t qual, struct vm_exit *exit)
+{
+	exit->reason = EXIT_DR_ACCESS;
+	exit->dr.dr = qual & DR_QUAL_NUMBER_MASK;
+	exit->dr.write = !(qual & DR_QUAL_FROM_DR);
+	exit->dr.gpr = (qual >> DR_QUAL_GPR_SHIFT) & 0xf;
 }
 
 /* Exit reason with bit 31 set: the guest state failed VM entry's checks. */
@@ -137,7 +150,13 @@ void vmx_exit_decode(struct vm_exit *exit)
 		exit->reason = EXIT_INTERRUPT;
 		break;
 	case VMX_EXIT_EXCEPTION_NMI:
-		vmx_decode_exception(exit);
+		vmx_decode_exception(qual, exit);
+		break;
+	case VMX_EXIT_MONITOR_TRAP:
+		exit->reason = EXIT_SINGLE_STEP;
+		break;
+	case VMX_EXIT_DR_ACCESS:
+		vmx_decode_dr_access(qual, exit);
 		break;
 	case VMX_EXIT_INIT:
 		exit->reason = EXIT_INIT;

@@ -40,8 +40,7 @@ static struct vmx_vcpu *vmx_of(struct vcpu *v)
 	return v->vendor;
 }
 
-/* Make `vmcs` the current VMCS of this CPU. */
-static void vmx_make_current(void *vmcs)
+void vmx_make_current(void *vmcs)
 {
 	if (current_vmcs[cpu_id()] == vmcs)
 		return;
@@ -57,11 +56,10 @@ static void vmx_controls_write(struct vmx_vcpu *vx)
 
 	vmx_write(VMCS_PIN_CONTROLS, vmx_caps.pin);
 	vx->proc = vmx_caps.proc;
-	vmx_write(VMCS_PROC_CONTROLS, vx->proc);
 	vmx_write(VMCS_PROC_CONTROLS2, vmx_caps.proc2);
 	vmx_write(VMCS_EXIT_CONTROLS, vmx_caps.exit);
 	vmx_write(VMCS_ENTRY_CONTROLS, vmx_caps.entry);
-	vmx_write(VMCS_EXCEPTION_BITMAP, 1u << VECTOR_MACHINE_CHECK);
+	vmx_debug_controls_write(vx);		/* the primary controls, the exception bitmap */
 	vmx_write(VMCS_PF_ERROR_MASK, 0);
 	vmx_write(VMCS_PF_ERROR_MATCH, 0);
 	vmx_write(VMCS_CR3_TARGET_COUNT, 0);
@@ -241,6 +239,16 @@ static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 			    (has_error ? INTR_INFO_ERROR_VALID : 0);
 	vx->pending_error = error;
 	vx->pending_insn_len = 0;
+}
+
+/* INT3 is one byte long: the guest's handler returns past it. */
+static void vmx_inject_int3(struct vcpu *v)
+{
+	struct vmx_vcpu *vx = vmx_of(v);
+
+	vx->pending_event = VECTOR_BP | INTR_TYPE_SOFT_EXCEPTION | INTR_INFO_VALID;
+	vx->pending_error = 0;
+	vx->pending_insn_len = 1;
 }
 
 static void vmx_inject_irq(struct vcpu *v, uint8_t vector)
@@ -492,6 +500,12 @@ const struct vendor_ops vmx_ops = {
 	.clear_interrupt_shadow = vmx_clear_interrupt_shadow,
 	.flush_guest_tlb = vmx_flush_guest_tlb,
 	.reset = vmx_reset,
+	.inject_int3 = vmx_inject_int3,
+	.has_step_trap = vmx_has_step_trap,
+	.drop_pending_step = vmx_drop_pending_step,
+	.set_debug = vmx_set_debug,
+	.get_dr = vmx_get_dr,
+	.set_dr = vmx_set_dr,
 	.get_sregs = vmx_get_sregs,
 	.dump_state = vmx_dump_state,
 };

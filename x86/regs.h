@@ -16,6 +16,7 @@
 #define CR0_CD          BIT(30)
 #define CR0_PG          BIT(31)
 
+#define CR4_DE          BIT(3)
 #define CR4_PSE         BIT(4)
 #define CR4_PAE         BIT(5)
 #define CR4_PGE         BIT(7)
@@ -61,3 +62,5 @@
 #define RFLAGS_FIXED    BIT(1)	/* reads as one */
 #define RFLAGS_TF       BIT(8)
 #define RFLAGS_IF       BIT(9)
+#define RFLAGS_OF       BIT(11)
+#define RFLAGS_RF       BIT(16)

@@ -4,6 +4,7 @@
 
 #define VECTOR_DEBUG		1
 #define VECTOR_NMI		2
+#define VECTOR_BP		3
 #define VECTOR_UD		6
 #define VECTOR_SS		12
 #define VECTOR_GP		13

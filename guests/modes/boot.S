@@ -4,6 +4,8 @@
  * with an identity map of the first 1 GiB in 2 MiB pages, long mode, and
  * long_main(passed, failed) with the verdicts so far.
  */
+#include "guests/lib/long_mode.h"
+
 #define ROM_BASE	0xf0000
 #define REAL_STACK	0x7000		/* below the bss at 0x10000 */
 #define COM1		0x3f8
@@ -13,12 +15,6 @@
 #define SEL_DATA	0x10
 #define SEL_CODE64	0x18
 #define CR0_PE		0x1
-#define CR0_PG		0x80000000
-#define CR4_PAE		0x20
-#define MSR_EFER	0xc0000080
-#define EFER_LME	0x100
-#define PTE_PW		0x3		/* present, writable */
-#define PDE_2M		0x83		/* present, writable, large */
 #define PAGE		4096
 #define STACK_SIZE	16384
 
@@ -106,19 +102,7 @@ start32:
 	cmpl $pd + PAGE, %edi
 	jb 6b
 
-	movl %cr4, %eax
-	orl $CR4_PAE, %eax
-	movl %eax, %cr4
-	movl $pml4, %eax
-	movl %eax, %cr3
-	movl $MSR_EFER, %ecx
-	rdmsr
-	orl $EFER_LME, %eax
-	wrmsr
-	movl %cr0, %eax
-	orl $CR0_PG, %eax
-	movl %eax, %cr0
-	ljmp $SEL_CODE64, $start64
+	LONG_MODE_ON pml4, SEL_CODE64, start64
 
 puts32:
 	PUTS_BODY

@@ -1,12 +1,16 @@
 /* The GDB stub (hv/console/gdb_stub.h). It runs in the console's poll on
  * the boot CPU and never waits there: a stop is a vm_pause() whose end a
  * later poll reports. gdb sees the target VM's vCPUs as threads 1..n; all
- * of them stop and go together, other VMs run on. Registers and memory
- * are those of the paused snapshot (hv/vm_control.c). */
+ * of them stop and go together, other VMs run on, except that a step runs
+ * only the stepped vCPU. Registers and memory are those of the paused
+ * snapshot (hv/vm_control.c). Breakpoints, watchpoints and steps are the
+ * VM's struct vm_debug (hv/vcpu_debug.h), changed only while it is
+ * paused; a vCPU that stops for one of them pauses the VM itself. */
 #include <stdio.h>
 #include <string.h>
 
 #include "drivers/uart16550.h"
+#include "hv/console/gdb_break.h"
 #include "hv/console/gdb_packet.h"
 #include "hv/console/gdb_regs.h"
 #include "hv/console/gdb_stub.h"
@@ -25,7 +29,7 @@ enum gdb_state {
 	GDB_DETACHED,		/* no gdb session, the VM runs */
 	GDB_STOPPING,		/* a stop was asked for: its reply comes when all vCPUs paused */
 	GDB_STOPPED,		/* the VM is paused for gdb */
-	GDB_RUNNING,		/* continued: gdb waits for the next stop */
+	GDB_RUNNING,		/* continued or stepping: gdb waits for the next stop */
 };
 
 static struct {
@@ -37,6 +41,7 @@ static struct {
 	enum gdb_state state;
 	int stop_signal;		/* for the reply of the stop under way */
 	bool reply_owed;		/* gdb waits for a stop reply ('?', continue) */
+	bool detaching;			/* 'D' came while the VM ran: finish it once stopped */
 	char frame[REPLY_MAX + 4];	/* the last packet sent, for a '-' */
 	size_t frame_len;
 	char reply[REPLY_MAX];
@@ -87,11 +92,26 @@ static void stop(int signal)
 		gdb.state = GDB_STOPPING;
 }
 
+/* `T`: the signal, the thread, and what stopped it if a vCPU did (that
+ * vCPU becomes the selected thread, as gdb then assumes). */
 static void send_stop_reply(void)
 {
-	char reply[32];
+	const struct vm_debug *d = &gdb.vm->debug;
+	const char *why = "";
+	char reply[64], addr[24] = "";
 
-	snprintf(reply, sizeof(reply), "T%02xthread:%x;", gdb.stop_signal, gdb.thread);
+	if (__atomic_load_n(&d->stopped, __ATOMIC_ACQUIRE)) {
+		gdb.thread = d->stop.vcpu + 1;
+		gdb.stop_signal = SIGTRAP;
+		if (d->stop.cause == DEBUG_STOP_SWBREAK)
+			why = "swbreak";
+		else if (d->stop.cause == DEBUG_STOP_HWBREAK || d->stop.cause == DEBUG_STOP_WATCH)
+			why = gdb_break_hw_kind(d, d->stop.addr);
+		if (d->stop.cause == DEBUG_STOP_WATCH)
+			snprintf(addr, sizeof(addr), "%llx", (unsigned long long)d->stop.addr);
+	}
+	snprintf(reply, sizeof(reply), "T%02xthread:%x;%s%s%s%s", gdb.stop_signal, gdb.thread, why,
+		 *why ? ":" : "", addr, *why ? ";" : "");
 	send_packet(reply);
 }
 
@@ -111,6 +131,7 @@ static void read_memory(const char *p, struct vcpu *v)
 		send_packet("E14");
 		return;
 	}
+	gdb_break_unpatch(&gdb.vm->debug, addr, buf, len);
 	gdb_to_hex(gdb.reply, buf, len);
 	send_packet(gdb.reply);
 }
@@ -223,7 +244,7 @@ static void query(const char *p)
 	size_t len = 0;
 
 	if (!strncmp(p, "Supported", 9)) {
-		send_packet("PacketSize=1000;qXfer:features:read+;vContSupported+");
+		send_packet("PacketSize=1000;qXfer:features:read+;vContSupported+;swbreak+;hwbreak+");
 	} else if (!strncmp(p, "Xfer:features:read:", 19)) {
 		read_features(p + 19);
 	} else if (!strcmp(p, "fThreadInfo")) {
@@ -250,27 +271,107 @@ static void query(const char *p)
 	}
 }
 
+/* Publish what gdb set up while the VM was paused, with thread `step`
+ * (0: none) to be stepped, and forget the last stop. */
+static void debug_commit(unsigned step)
+{
+	struct vm_debug *d = &gdb.vm->debug;
+
+	d->step_vcpu = step;
+	d->stop = (struct debug_stop){ .cause = DEBUG_STOP_NONE };
+	__atomic_store_n(&d->stopped, false, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&d->generation, 1, __ATOMIC_RELEASE);
+}
+
 /* Let the target run; gdb waits for the next stop. */
 static void resume(void)
 {
+	if (gdb.state == GDB_STOPPED)
+		debug_commit(0);
 	vm_resume(gdb.vm);
 	gdb.state = GDB_RUNNING;
 	gdb.reply_owed = true;
 }
 
-/* `vCont;ACTION[:TID]...`: every thread goes or stops together. */
+/* Run thread `tid` alone for one instruction; the others stay paused. A
+ * vCPU that is halted or waits for a start-up IPI has no instruction to
+ * run: its step ends where it is. */
+static void step(uint64_t tid)
+{
+	struct vcpu *v;
+
+	spin_lock(&gdb.vm->input_lock);
+	v = gdb.state == GDB_STOPPED && gdb.vm->nr_vcpus ? thread_vcpu(tid) : NULL;
+	if (!v) {
+		spin_unlock(&gdb.vm->input_lock);
+		send_packet("E01");
+		return;
+	}
+	gdb.thread = (unsigned)tid;
+	gdb.stop_signal = SIGTRAP;
+	gdb.reply_owed = true;
+	debug_commit((unsigned)tid);
+	if (v->halted || v->wait_sipi) {
+		spin_unlock(&gdb.vm->input_lock);
+		send_stop_reply();
+		gdb.reply_owed = false;
+		return;
+	}
+	gdb.state = GDB_RUNNING;
+	vcpu_unpause(v);
+	spin_unlock(&gdb.vm->input_lock);
+}
+
+/* `vCont;ACTION[:TID]...`: every thread goes or stops together, but a
+ * step (`s`, for its thread or the selected one) runs its thread alone. */
 static void vcont(const char *p)
 {
-	if (!strcmp(p, "?"))
-		send_packet("vCont;c;C;t");
-	else if (!strncmp(p, ";c", 2) || !strncmp(p, ";C", 2))
+	uint64_t tid = gdb.thread;
+
+	if (!strcmp(p, "?")) {
+		send_packet("vCont;c;C;s;S;t");
+	} else if (!strncmp(p, ";s", 2) || !strncmp(p, ";S", 2)) {
+		p += 2;
+		if (*p == ':' && (++p, !gdb_parse_hex(&p, &tid)))
+			send_packet("E01");
+		else
+			step(tid);
+	} else if (!strncmp(p, ";c", 2) || !strncmp(p, ";C", 2)) {
 		resume();
-	else if (!strncmp(p, ";t", 2)) {
+	} else if (!strncmp(p, ";t", 2)) {
 		stop(0);
 		gdb.reply_owed = true;
-	}
-	else
+	} else {
 		send_packet("");
+	}
+}
+
+/* `Z`/`z`: only while the VM is paused, through the selected thread. */
+static void break_packet(const char *p, bool insert)
+{
+	struct vcpu *v;
+
+	spin_lock(&gdb.vm->input_lock);
+	v = gdb.vm->nr_vcpus ? thread_vcpu(gdb.thread) : NULL;
+	send_packet(gdb.state == GDB_STOPPED && v ? gdb_break_packet(&gdb.vm->debug, v, p, insert)
+						  : "E01");
+	spin_unlock(&gdb.vm->input_lock);
+}
+
+/* Give the VM back as gdb found it: no int3s, the guest's own debug
+ * registers (each vCPU takes them back before it next runs). */
+static void detach(void)
+{
+	spin_lock(&gdb.vm->input_lock);
+	if (gdb.vm->nr_vcpus)
+		gdb_break_clear(&gdb.vm->debug, thread_vcpu(1));
+	spin_unlock(&gdb.vm->input_lock);
+	debug_commit(0);
+	vm_resume(gdb.vm);
+	gdb.state = GDB_DETACHED;
+	gdb.detaching = false;
+	log_info("gdb: detached from vm %s", gdb.vm->name);
+	send_packet("OK");
 }
 
 /* `H{g,c}TID` and `TTID`. */
@@ -382,6 +483,9 @@ static void handle_packet(char *p, size_t len)
 	case 'c':
 		resume();
 		break;
+	case 's':
+		step(gdb.thread);
+		break;
 	case 'v':
 		if (!strncmp(p, "vCont", 5))
 			vcont(p + 5);
@@ -399,13 +503,15 @@ static void handle_packet(char *p, size_t len)
 		break;
 	case 'Z':
 	case 'z':
-		send_packet("E01");	/* no breakpoints yet: say so, never patch memory */
+		break_packet(p + 1, p[0] == 'Z');
 		break;
 	case 'D':
-		vm_resume(gdb.vm);
-		gdb.state = GDB_DETACHED;
-		log_info("gdb: detached from vm %s", gdb.vm->name);
-		send_packet("OK");
+		if (gdb.state == GDB_STOPPED) {
+			detach();
+		} else {
+			gdb.detaching = true;	/* int3s come out only while it is paused */
+			stop(0);
+		}
 		break;
 	case 'k':
 		vm_kill(gdb.vm, false);
@@ -428,9 +534,13 @@ static void advance(void)
 		gdb.state = GDB_DETACHED;
 		return;
 	}
+	if (gdb.state == GDB_RUNNING && __atomic_load_n(&gdb.vm->debug.stopped, __ATOMIC_ACQUIRE))
+		gdb.state = GDB_STOPPING;	/* a vCPU stopped it: wait for all of them */
 	if (gdb.state == GDB_STOPPING && vm_pause_done(gdb.vm)) {
 		gdb.state = GDB_STOPPED;
-		if (gdb.reply_owed)
+		if (gdb.detaching)
+			detach();
+		else if (gdb.reply_owed)
 			send_stop_reply();
 		gdb.reply_owed = false;
 	}

@@ -78,13 +78,15 @@ bool insn_emulate(const struct insn *i, uint64_t gpr[16], uint64_t *rflags,
 		  const struct insn_mem *mem);
 
 /* MOV to or from a control register (0F 22 / 0F 20, with AMD's LOCK
- * prefix naming CR8 outside 64-bit code): which CR and which GPR. */
+ * prefix naming CR8 outside 64-bit code) or a debug register (0F 23 /
+ * 0F 21): which CR or DR and which GPR. */
 struct insn_mov_cr {
 	unsigned len;
-	unsigned cr;
+	unsigned cr;		/* or DR, if `debug` */
 	unsigned gpr;
-	bool to_cr;
+	bool to_cr;		/* to the CR or DR */
+	bool debug;
 };
 
-/* Decode `code` as a MOV to/from CR in `bits`-bit code; 0 or -1. */
+/* Decode `code` as a MOV to/from CR or DR in `bits`-bit code; 0 or -1. */
 int insn_decode_mov_cr(const uint8_t *code, size_t len, unsigned bits, struct insn_mov_cr *out);

@@ -292,13 +292,14 @@ int insn_decode_mov_cr(const uint8_t *code, size_t len, unsigned bits, struct in
 		return -1;
 	op = take(&c, 1);
 	modrm = take(&c, 1);
-	if (c.short_read || (op != 0x20 && op != 0x22))
+	if (c.short_read || (op & ~3u) != 0x20 || (lock && (op & 1)))
 		return -1;
 	*out = (struct insn_mov_cr){
 		.len = c.pos,
 		.cr = ((modrm >> 3) & 7) | (rex & REX_R ? 8 : 0) | (lock ? 8 : 0),
 		.gpr = (modrm & 7) | (rex & REX_B ? 8 : 0),
-		.to_cr = op == 0x22,
+		.to_cr = op & 2,
+		.debug = op & 1,
 	};
 	return 0;
 }

@@ -402,9 +402,9 @@ send x/wx 0x40000000
 expect Cannot access memory at address 0x40000000
 send monitor vms
 expect peek +paused +2
-send break *0x100000
+send break *0x$spin
 send continue
-expect Cannot insert breakpoint 1
+expect Breakpoint 1, 0x0*$spin in \?\? \(\)
 send delete 1
 send continue
 expect Continuing.
@@ -417,4 +417,85 @@ send detach
 expect Inferior 1 \(Remote target\) detached
 send quit
 STEPS
+}
+
+# Write the gdb session of qemu-gdb64 and bochs-vmx-gdb64 into FILE: the
+# 64-bit gdb64 guest, with its symbols loaded. A breakpoint in leaf() and
+# the backtrace through middle(); ten steps through step_block, each at the
+# address of the next instruction of its listing (one of them a CPUID the
+# hypervisor emulates; the APIC timer interrupts every millisecond) and TF
+# hidden from its PUSHF; a hardware breakpoint on the code the guest copies
+# into place and a watchpoint (with `hw` as the second argument); then
+# detach, and the guest runs on.
+gdb64_modules=(build/guests/gdb64.elf "vm=gdb64 mem=16M")
+gdb64_steps() {
+	local copied addrs a
+	copied=$(nm build/guests/gdb64.elf | awk '$3 == "copied_code" { print $1 }' | sed 's/^0*//')
+	mapfile -t addrs < <(objdump -d build/guests/gdb64.elf |
+		sed -n '/<step_block>:/,/^$/p' | awk -F: '/^ +[0-9a-f]+:/ { print $1 }' | tr -d ' ')
+	[[ -n $copied && ${#addrs[@]} -eq 11 ]] || fail "gdb64.elf: no copied_code, or step_block changed"
+	{
+		cat <<STEPS
+expect Remote debugging using
+send set confirm off
+send file build/guests/gdb64.elf
+expect Reading symbols from
+send info threads
+expect Thread 1 .*vcpu0 paused
+send break leaf
+expect Breakpoint 1 at 0x
+send continue
+expect Breakpoint 1, (0x[0-9a-f]+ in )?leaf \(x=
+send bt
+expect #1 .*middle
+expect #2 .*gdb64_main
+send print rounds
+expect = [1-9][0-9]*
+send delete 1
+send break step_block
+send continue
+expect Breakpoint 2, 0x0*${addrs[0]} in step_block
+send delete 2
+STEPS
+		for a in "${addrs[@]:1}"; do
+			printf 'send stepi\nexpect 0x0*%s in step_block\n' "$a"
+		done
+		cat <<STEPS
+send print step_tf
+expect = 0
+send print \$eflags & 0x100
+expect = 0
+STEPS
+		[[ ${2:-} == hw ]] && cat <<STEPS
+send hbreak *0x$copied
+expect Hardware assisted breakpoint 3 at 0x0*$copied
+send continue
+expect Breakpoint 3, 0x0*$copied in copied_code
+send delete 3
+send watch watched
+expect Hardware watchpoint 4: watched
+send continue
+expect Old value = [0-9]+
+expect New value = [0-9]+
+send delete 4
+STEPS
+		cat <<STEPS
+send monitor vms
+expect gdb64 +paused
+send detach
+expect Inferior 1 \(Remote target\) detached
+sleep 3
+STEPS
+	} >"$1"
+}
+
+# After a gdb64 session: the guest ran on after the detach, reading its
+# own DR7 and DR0 as it wrote them, its own breakpoint firing again.
+expect_gdb64_own_drs() {
+	local hits
+	hits=$(console | sed -n '/gdb: detached from vm gdb64$/,$p' |
+		sed -n 's/.*gdb64: round [0-9]*, own DR7 0xd0401 DR0 0x[0-9a-f]*, own #DB hits \([0-9]*\)$/\1/p')
+	[[ $(wc -l <<<"$hits") -ge 2 && $(tail -1 <<<"$hits") -gt $(head -1 <<<"$hits") ]] ||
+		fail "gdb64 did not run on with its own breakpoint after the detach: $(tr '\n' ' ' <<<"$hits")"
+	expect_no_line 'FAIL gdb64'
 }

@@ -5,7 +5,7 @@
 # second waits for a start-up IPI) is stopped at attach; its threads, its
 # rip (the spin instruction, from the ELF's symbol), memory read through
 # its page tables and written, a register written, x87 state unavailable,
-# memory outside RAM refused, a breakpoint refused (none is patched in),
+# memory outside RAM refused, an int3 breakpoint at the spin instruction,
 # continue and Ctrl-C, `monitor vms`, then detach (the stub resumes the VM).
 make_iso "console=com1 gdb=com2" "${gdb_modules[@]}"
 gdb_steps "$systest_dir/qemu-gdb.steps"

@@ -276,7 +276,10 @@ static void test_mov_cr(void **state)
 	static const uint8_t to_cr8[] = { 0x44, 0x0f, 0x22, 0xc1 };	/* mov %rcx,%cr8 */
 	static const uint8_t from_cr8[] = { 0x4d, 0x0f, 0x20, 0xc7 };	/* mov %cr8,%r15 */
 	static const uint8_t lock_cr0[] = { 0xf0, 0x0f, 0x22, 0xc0 };	/* AMD: mov %eax,%cr8 */
-	static const uint8_t not_cr[] = { 0x0f, 0x21, 0xc0 };		/* mov %dr0,%eax */
+	static const uint8_t from_dr0[] = { 0x0f, 0x21, 0xc0 };		/* mov %dr0,%eax */
+	static const uint8_t to_dr7[] = { 0x41, 0x0f, 0x23, 0xfa };	/* mov %r10,%dr7 */
+	static const uint8_t lock_dr[] = { 0xf0, 0x0f, 0x23, 0xc0 };	/* no DR8 */
+	static const uint8_t not_cr[] = { 0x0f, 0x24, 0xc0 };		/* mov %tr0: gone */
 	struct insn_mov_cr m;
 
 	assert_int_equal(insn_decode_mov_cr(to_cr8, sizeof(to_cr8), 64, &m), 0);
@@ -291,6 +294,17 @@ static void test_mov_cr(void **state)
 	assert_int_equal(insn_decode_mov_cr(lock_cr0, sizeof(lock_cr0), 32, &m), 0);
 	assert_int_equal(m.cr, 8);
 	assert_int_equal(m.gpr, RAX);
+	assert_false(m.debug);
+	assert_int_equal(insn_decode_mov_cr(from_dr0, sizeof(from_dr0), 32, &m), 0);
+	assert_true(m.debug);
+	assert_int_equal(m.cr, 0);
+	assert_false(m.to_cr);
+	assert_int_equal(insn_decode_mov_cr(to_dr7, sizeof(to_dr7), 64, &m), 0);
+	assert_true(m.debug);
+	assert_int_equal(m.cr, 7);
+	assert_int_equal(m.gpr, R10);
+	assert_true(m.to_cr);
+	assert_int_equal(insn_decode_mov_cr(lock_dr, sizeof(lock_dr), 32, &m), -1);
 	assert_int_equal(insn_decode_mov_cr(not_cr, sizeof(not_cr), 32, &m), -1);
 	assert_int_equal(insn_decode_mov_cr(to_cr8, 3, 64, &m), -1);
 }
