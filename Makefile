@@ -76,7 +76,9 @@ run: $(if $(filter demo,$(GUEST)),$(BUILD)/hv.iso,$(BUILD)/hv-linux.iso)
 	FIRMWARE=$(FIRMWARE) QEMU_SMP=2 QEMU_MEM=1024 tools/qemu.sh $<
 
 # Host unit tests: each tests/unit/NAME.mk adds NAME to UNIT_TESTS and lists
-# NAME_SRCS; NAME_TSAN := 1 builds a ThreadSanitizer twin as well.
+# NAME_SRCS; NAME_TSAN := 1 builds a ThreadSanitizer twin as well. Every test
+# links the host's CPU identity (tests/unit/host.c) and the CPU-local
+# variables it gives each host "CPU" a copy of.
 UNIT_TESTS :=
 include $(wildcard tests/unit/*.mk)
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
@@ -84,13 +86,15 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 TSAN := -fsanitize=thread
 
+UNIT_HOST := tests/unit/host.c lib/cpu_local.c
+
 define unit_rules
-$(BUILD)/unit/$(1): $$($(1)_SRCS) tests/unit/host.c $$(wildcard */*.h tests/unit/*.h)
+$(BUILD)/unit/$(1): $$($(1)_SRCS) $(UNIT_HOST) $$(wildcard */*.h tests/unit/*.h)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(HOST_CFLAGS) $$(ASAN) -o $$@ $$($(1)_SRCS) tests/unit/host.c -lcmocka -lpthread
-$(BUILD)/unit/$(1)-tsan: $$($(1)_SRCS) tests/unit/host.c $$(wildcard */*.h tests/unit/*.h)
+	$$(CC) $$(HOST_CFLAGS) $$(ASAN) -o $$@ $$($(1)_SRCS) $(UNIT_HOST) -lcmocka -lpthread
+$(BUILD)/unit/$(1)-tsan: $$($(1)_SRCS) $(UNIT_HOST) $$(wildcard */*.h tests/unit/*.h)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(HOST_CFLAGS) $$(TSAN) -o $$@ $$($(1)_SRCS) tests/unit/host.c -lcmocka -lpthread
+	$$(CC) $$(HOST_CFLAGS) $$(TSAN) -o $$@ $$($(1)_SRCS) $(UNIT_HOST) -lcmocka -lpthread
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rules,$(t))))
 UNIT_BINS := $(foreach t,$(UNIT_TESTS),$(BUILD)/unit/$(t) $(if $($(t)_TSAN),$(BUILD)/unit/$(t)-tsan))
@@ -104,7 +108,7 @@ unit: $(UNIT_BINS)
 include tests/fuzz/fuzz.mk
 FUZZ_CC := clang
 FUZZ_CFLAGS := $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_HOST := tests/fuzz/fuzz_host.c tests/unit/host.c
+FUZZ_HOST := tests/fuzz/fuzz_host.c $(UNIT_HOST)
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 3
 
@@ -125,7 +129,7 @@ fuzz-smoke: $(FUZZ_BINS)
 # The seed corpora in tests/fuzz/corpus, made by the hypervisor's own
 # builders (boot information, ACPI tables, images) and from two test guests.
 $(BUILD)/fuzz/seeds: tests/fuzz/seeds.c tests/unit/guest_image_builder.c \
-		hv/load/guest_acpi.c hv/load/guest_acpi_dsdt.c $(GUEST_LOADER_SRCS) tests/unit/host.c
+		hv/load/guest_acpi.c hv/load/guest_acpi_dsdt.c $(GUEST_LOADER_SRCS) $(UNIT_HOST)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -o $@ $^ -lcmocka
 fuzz-seeds: $(BUILD)/fuzz/seeds $(GUEST_OUT)/demo.elf $(GUEST_OUT)/cpuid-mb2.elf
@@ -146,7 +150,7 @@ systest: $(BUILD)/hv.iso guests $(LINUX_GUEST)
 # Figures (docs/benchmarks.md): the memory core on the host, then exit costs
 # and the workload ratio on each emulator and vendor.
 BENCH_MM_SRCS := tools/bench-mm.c mm/rcu.c mm/memslot.c mm/rmap.c mm/tdp_iter.c \
-	mm/tdp_mmu.c vmx/ept_pte.c svm/npt_pte.c tests/unit/host.c
+	mm/tdp_mmu.c vmx/ept_pte.c svm/npt_pte.c $(UNIT_HOST)
 $(BUILD)/bench-mm: $(BENCH_MM_SRCS)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter -I. -o $@ \
 		$(BENCH_MM_SRCS) -lpthread

@@ -1,22 +1,19 @@
-/* Application-processor start-up. The blob between ap_trampoline_start and
- * ap_trampoline_end is linked read-only into the image and copied by
- * boot/smp.c to AP_TRAMPOLINE_PA; a SIPI starts the AP there in real mode
- * with CS = AP_TRAMPOLINE_PA >> 4, IP = 0. Its path: real mode -> 32-bit
- * protected mode on the blob's own GDT -> PAE paging on the early tables
- * (boot/entry.S; they map the first 4 GiB executable, unlike the final
- * tables, which mark this page NX) -> long mode -> ap_entry64 in .text. */
+/* Application-processor start-up. Only the real-mode part must lie below
+ * 1 MiB, where a SIPI can point: the blob between ap_trampoline_start and
+ * ap_trampoline_end, linked read-only into the image and copied by
+ * boot/smp.c to a free page the memory map offers. A SIPI starts the AP
+ * there in real mode with CS = page >> 4, IP = 0. The blob addresses its
+ * own bytes through CS only, so it runs from any page unchanged; it loads
+ * the image's early GDT and jumps into the image, which the loader put at
+ * its link address: 32-bit protected mode (ap_pm32) -> PAE paging on the
+ * early tables (boot/entry.S; they map the first 4 GiB executable) ->
+ * long mode (ap_entry64), where the AP takes a start ticket, the final
+ * page tables, its block's stack, and calls ap_main(). */
 #include "boot/ap_trampoline.h"
 #include "boot/long_mode.h"
 #include "cpu/gdt.h"
 #include "x86/regs.h"
 
-/* The blob's GDT reuses the final GDT's selectors for code and data, so
- * the AP's segment registers stay valid until cpu_tables_load(). */
-#define TRAMP_CODE32		0x18
-
-/* Where a blob label lives once copied: as a linear address (protected and
- * long mode) and as an offset from CS = DS (real mode). */
-#define TRAMP_PA(label)		AP_TRAMPOLINE_PA + label - ap_trampoline_start
 #define TRAMP_OFF(label)	label - ap_trampoline_start
 
 	.section .rodata.ap_trampoline, "a"
@@ -34,59 +31,53 @@ ap_trampoline_start:
 	andl	$~(CR0_CD | CR0_NW), %eax
 	orl	$CR0_PE, %eax
 	movl	%eax, %cr0
-	ljmpl	$TRAMP_CODE32, $TRAMP_PA(tramp_pm32)
+	ljmpl	$EARLY_GDT_CODE32, $ap_pm32
 
+	/* The pseudo-descriptor must be reachable through DS in real mode;
+	 * the GDT it names is the image's, at its link address. */
+tramp_gdt_desc:
+	.word	EARLY_GDT_LIMIT
+	.long	early_gdt
+	.globl ap_trampoline_end
+ap_trampoline_end:
+
+	.section .boot.text, "ax"
 	.code32
-tramp_pm32:
+ap_pm32:
 	movl	$GDT_DATA, %eax
 	movl	%eax, %ds
 	movl	%eax, %es
 	movl	%eax, %ss
 	enable_long_mode
-	ljmpl	$GDT_CODE64, $TRAMP_PA(tramp_lm64)
+	ljmp	$GDT_CODE64, $ap_entry64
 
-	.code64
-tramp_lm64:
-	/* Take this AP's percpu block. None left means this CPU woke up
-	 * late from a start the BSP abandoned: stay out of the way. */
-	xorl	%edi, %edi
-	xchgq	%rdi, TRAMP_PA(ap_trampoline_params) + AP_PARAM_PERCPU
-	testq	%rdi, %rdi
-	jz	tramp_halt
-	movq	TRAMP_PA(ap_trampoline_params) + AP_PARAM_FINAL_CR3, %rax
-	movq	$ap_entry64, %rdx
-	jmp	*%rdx
-tramp_halt:
-	cli
-	hlt
-	jmp	tramp_halt
-
-	.balign 8
-tramp_gdt:
-	.quad	0
-	.quad	0x00af9a000000ffff	/* GDT_CODE64: 64-bit code, DPL 0 */
-	.quad	0x00cf92000000ffff	/* GDT_DATA: flat data */
-	.quad	0x00cf9a000000ffff	/* TRAMP_CODE32: flat 32-bit code */
-tramp_gdt_end:
-tramp_gdt_desc:
-	.word	tramp_gdt_end - tramp_gdt - 1
-	.long	TRAMP_PA(tramp_gdt)
-
-	.balign 8
-	.globl ap_trampoline_params
-ap_trampoline_params:
-	.skip	AP_PARAMS_SIZE
-	.globl ap_trampoline_end
-ap_trampoline_end:
-
-/* In the image, on the early tables: rax = final CR3, rdi = the AP's
- * struct percpu. The block and its stack may lie above the 4 GiB the early
- * tables map: they are touched only after the final tables are loaded. */
+/* In long mode on the early tables. Take the next ticket if the boot CPU
+ * allows one more (tickets taken < allowed, both halves of one word, so
+ * that taking and closing are each one compare-and-swap); none means this
+ * CPU woke too late or one too many: stay out of the way. The ticket
+ * indexes the blocks, which may lie above the 4 GiB the early tables map:
+ * they are touched only once the final tables are loaded. */
 	.text
 	.code64
 ap_entry64:
+	movq	ap_start + AP_START_TICKETS(%rip), %rax
+1:	movq	%rax, %rdx
+	shrq	$32, %rdx
+	cmpl	%edx, %eax
+	jae	ap_park
+	leaq	1(%rax), %rdx
+	lock cmpxchgq %rdx, ap_start + AP_START_TICKETS(%rip)
+	jne	1b
+	movl	%eax, %edi
+	movq	ap_start + AP_START_FINAL_CR3(%rip), %rax
 	movq	%rax, %cr3
+	movq	ap_start + AP_START_BLOCKS(%rip), %rax
+	movq	(%rax,%rdi,8), %rdi
 	movq	AP_PERCPU_STACK_TOP(%rdi), %rsp
 	xorl	%ebp, %ebp
 	call	ap_main
 	ud2
+ap_park:
+	cli
+	hlt
+	jmp	ap_park

@@ -3,9 +3,12 @@
 #include "lib/multiboot2.h"
 #include "mm/page.h"
 
+#define LOW_MEMORY_END	MiB(1)	/* what real mode, and so a SIPI, reaches */
+
 static struct mem_range ram[BOOT_MAX_MEMMAP];
 static struct mem_range usable[BOOT_MAX_MEMMAP];
 static struct mem_range reserved[PMM_MAX_RANGES];
+static struct mem_range free_ranges[PMM_MAX_RANGES];
 
 /* Append `r`, widened to whole pages, to the reserved ranges; when the
  * array is full, merge what touches (GRUB packs modules page after page). */
@@ -51,6 +54,21 @@ int boot_memory_map(const struct boot_info *info, struct pmm_boot_map *boot)
 		.gbpages = paging_cpu_has_gbpages(),
 	};
 	return 0;
+}
+
+uint64_t boot_memory_low_page(const struct pmm_boot_map *boot)
+{
+	int n = pmm_free_ranges(boot->map.usable, boot->map.nr_usable, boot->reserved,
+				boot->nr_reserved, free_ranges, ARRAY_SIZE(free_ranges));
+	uint64_t best = 0;
+
+	for (int i = 0; i < n; i++) {
+		uint64_t top = MIN(free_ranges[i].end, LOW_MEMORY_END);
+
+		if (top >= free_ranges[i].start + PAGE_SIZE && top - PAGE_SIZE >= PAGE_SIZE)
+			best = MAX(best, top - PAGE_SIZE);
+	}
+	return best;
 }
 
 const void *boot_memory_access(uint64_t pa, size_t len, void *boot_info)

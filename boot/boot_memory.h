@@ -12,6 +12,13 @@
  * PMM_MAX_RANGES separate ranges. */
 int boot_memory_map(const struct boot_info *info, struct pmm_boot_map *boot);
 
+/* The highest 4 KiB page below 1 MiB, page 0 (the real-mode IVT and BIOS
+ * data) aside, that `boot` (from boot_memory_map()) leaves free: usable in
+ * the map and no module's, the info block's or a reserved range's. 0 when
+ * there is none. The page allocator never hands out the low 1 MiB, so the
+ * page stays the caller's: the APs' start-up code goes there. */
+uint64_t boot_memory_low_page(const struct pmm_boot_map *boot);
+
 /* The physical range [pa, pa + len) if one memory-map range holds it all
  * (so the hypervisor maps it), else NULL. Shaped as acpi_map_fn. */
 const void *boot_memory_access(uint64_t pa, size_t len, void *boot_info);

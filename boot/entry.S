@@ -3,6 +3,7 @@
  * Everything here runs before any C code and before the real page tables
  * (mm/paging) exist. */
 #include "boot/long_mode.h"
+#include "cpu/gdt.h"
 #include "x86/regs.h"
 
 #include "lib/multiboot2.h"
@@ -61,7 +62,7 @@ _start:
 	enable_long_mode
 
 	lgdt	early_gdt_desc
-	ljmp	$0x08, $long_mode
+	ljmp	$GDT_CODE64, $long_mode
 
 .Lnot_multiboot2:
 	movl	$msg_not_multiboot2, %esi
@@ -85,7 +86,7 @@ _start:
 
 	.code64
 long_mode:
-	movl	$0x10, %eax
+	movl	$GDT_DATA, %eax
 	movl	%eax, %ds
 	movl	%eax, %es
 	movl	%eax, %ss
@@ -102,13 +103,18 @@ long_mode:
 
 	.section .boot.rodata, "a"
 	.balign 8
+	.globl early_gdt
 early_gdt:
 	.quad	0
-	.quad	0x00af9a000000ffff	/* 0x08: 64-bit code, DPL 0 */
-	.quad	0x00cf92000000ffff	/* 0x10: data */
+	.quad	0x00af9a000000ffff	/* GDT_CODE64: 64-bit code, DPL 0 */
+	.quad	0x00cf92000000ffff	/* GDT_DATA: flat data */
+	.quad	0x00cf9a000000ffff	/* EARLY_GDT_CODE32: flat 32-bit code */
 early_gdt_end:
+	.if early_gdt_end - early_gdt != EARLY_GDT_LIMIT + 1
+	.error "EARLY_GDT_LIMIT does not match the early GDT"
+	.endif
 early_gdt_desc:
-	.word	early_gdt_end - early_gdt - 1
+	.word	EARLY_GDT_LIMIT
 	.long	early_gdt
 msg_not_multiboot2:
 	.asciz	"hv: boot error: not started by a multiboot2 loader (use GRUB's multiboot2 command)\r\n"

@@ -39,6 +39,7 @@
 
 static struct boot_info boot_info;
 static struct acpi_info acpi;
+static uint64_t ap_start_page;	/* where the APs' start-up code goes; 0: none free */
 
 /* Validate and parse the loader's info block, or stop with the reason. */
 static void boot_info_load(uint32_t boot_info_pa)
@@ -71,7 +72,8 @@ static void boot_info_report(void)
 			  (unsigned long long)boot_info.efi_system_table);
 }
 
-/* Build the final page tables, the page allocator and the heap. */
+/* Build the final page tables, the page allocator and the heap, and pick
+ * the APs' start-up page from the same map. */
 static void memory_init(void)
 {
 	struct pmm_boot_map map;
@@ -80,6 +82,7 @@ static void memory_init(void)
 	if (boot_memory_map(&boot_info, &map))
 		panic("mm: the memory map's reserved ranges and the %zu boot modules lie in more than %d separate ranges",
 		      boot_info.module_count, PMM_MAX_RANGES);
+	ap_start_page = boot_memory_low_page(&map);
 	root = pmm_early_init(&map);
 	if (!root)
 		panic("mm: cannot build the hypervisor's page tables");
@@ -92,6 +95,7 @@ static void memory_init(void)
 		 (unsigned long long)(pmm_total_bytes() >> 20),
 		 (unsigned long long)(pmm_free_bytes() >> 20),
 		 (unsigned long long)(heap_size_bytes() >> 10));
+	log_debug("smp: the APs' start-up page is %#llx", (unsigned long long)ap_start_page);
 }
 
 /* Read the MADT and FADT from the first RSDP tag that checks out (ACPI 2.0+
@@ -200,7 +204,7 @@ __noreturn void boot_main(uint32_t boot_info_pa)
 	timers_init_cpu();
 	if (hv_options.selftest != SELFTEST_NONE && hv_options.selftest != SELFTEST_PANIC)
 		traps_selftest(selftest_name(hv_options.selftest));
-	smp_boot(acpi.madt.apic_ids, acpi.madt.cpu_count, hv_options.smp_max);
+	smp_boot(acpi.madt.apic_ids, acpi.madt.cpu_count, hv_options.smp_max, ap_start_page);
 	tsc_sync_report();
 	if (exit_trace_init(cpu_count()))
 		log_warn("trace: no memory for the exit traces of %u CPUs", cpu_count());

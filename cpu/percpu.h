@@ -24,17 +24,20 @@ static_assert(sizeof(struct tss64) == 104, "TSS layout");
 
 struct percpu {
 	struct percpu *self;		/* must stay first: %gs:0 */
-	unsigned id;			/* 0 .. cpu_count() - 1, BSP is 0 */
+	unsigned id;			/* 0 .. cpu_count() - 1, BSP is 0; set when counted online */
 	uint32_t apic_id;
 	bool online;
+	bool started;			/* an AP is set up and waits for the boot CPU */
 	uintptr_t stack_top;
 	uint64_t gdt[8];		/* null, code64, data, tss (two slots), spare */
 	struct tss64 tss;
-	uint8_t ist_stacks[IST_COUNT][PERCPU_IST_SIZE] __aligned(16);
 	bool virt_enabled;		/* SVM or VMX is on for this CPU */
+	/* Last: an AP's block zeroes only what comes before (boot/ap_block.c). */
+	uint8_t ist_stacks[IST_COUNT][PERCPU_IST_SIZE] __aligned(16);
 };
 static_assert(offsetof(struct percpu, self) == 0, "%gs:0 must hold the block's address");
 
+/* Every online CPU's block, by CPU number: one word per CPU slot. */
 extern struct percpu *percpu_blocks[MAX_CPUS];
 
 /* The running CPU's block. */

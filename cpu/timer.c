@@ -6,6 +6,7 @@
 #include "drivers/lapic.h"
 #include "drivers/tsc.h"
 #include "lib/cpu.h"
+#include "lib/cpu_local.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
 #include "x86/insn.h"
@@ -19,7 +20,7 @@ struct timer_queue {
 	uint64_t programmed;		/* the deadline the APIC timer holds; 0: none */
 };
 
-static struct timer_queue queues[MAX_CPUS];
+CPU_LOCAL(struct timer_queue, queue);
 
 void timer_init(struct timer *t, timer_fn fn)
 {
@@ -50,7 +51,7 @@ void timer_cancel(struct timer *t)
 
 		if (cpu == NO_CPU)
 			return;
-		q = &queues[cpu];
+		q = cpu_local_ptr(queue, cpu);
 		spin_lock(&q->lock);
 		if (t->cpu == cpu) {
 			queue_remove(q, t);
@@ -65,8 +66,8 @@ void timer_cancel(struct timer *t)
 void timer_cancel_sync(struct timer *t)
 {
 	timer_cancel(t);
-	for (unsigned cpu = 0; cpu < MAX_CPUS; cpu++)
-		while (__atomic_load_n(&queues[cpu].running, __ATOMIC_ACQUIRE) == t)
+	for (unsigned cpu = 0; cpu < cpu_count(); cpu++)
+		while (__atomic_load_n(&cpu_local_ptr(queue, cpu)->running, __ATOMIC_ACQUIRE) == t)
 			cpu_relax();
 }
 
@@ -77,7 +78,7 @@ bool timer_armed(const struct timer *t)
 
 void timer_arm(struct timer *t, uint64_t deadline)
 {
-	struct timer_queue *q = &queues[cpu_id()];
+	struct timer_queue *q = this_cpu_ptr(queue);
 	struct timer **p;
 
 	timer_cancel(t);
@@ -93,7 +94,7 @@ void timer_arm(struct timer *t, uint64_t deadline)
 
 void timers_run(void)
 {
-	struct timer_queue *q = &queues[cpu_id()];
+	struct timer_queue *q = this_cpu_ptr(queue);
 	uint64_t now = tsc_now();
 
 	for (;;) {
@@ -117,7 +118,7 @@ void timers_run(void)
 
 uint64_t timers_next_deadline(void)
 {
-	struct timer_queue *q = &queues[cpu_id()];
+	struct timer_queue *q = this_cpu_ptr(queue);
 	uint64_t next;
 
 	spin_lock(&q->lock);
@@ -128,7 +129,7 @@ uint64_t timers_next_deadline(void)
 
 void timers_program(uint64_t extra)
 {
-	struct timer_queue *q = &queues[cpu_id()];
+	struct timer_queue *q = this_cpu_ptr(queue);
 	uint64_t deadline = MIN(timers_next_deadline(), extra);
 
 	if (deadline == UINT64_MAX)
@@ -142,7 +143,7 @@ void timers_program(uint64_t extra)
 /* The interrupt only interrupts: timers_run() does the work. */
 static void timer_interrupt(struct trap_frame *tf)
 {
-	queues[cpu_id()].programmed = 0;
+	this_cpu_ptr(queue)->programmed = 0;
 	lapic_eoi();
 }
 
@@ -150,6 +151,6 @@ void timers_init_cpu(void)
 {
 	if (cpu_id() == 0 && idt_set_handler(TIMER_VECTOR, timer_interrupt))
 		panic("timer: vector %#x is taken", TIMER_VECTOR);
-	queues[cpu_id()].lock = (struct spinlock)SPINLOCK_INIT;
+	this_cpu_ptr(queue)->lock = (struct spinlock)SPINLOCK_INIT;
 	lapic_timer_init(TIMER_VECTOR);
 }

@@ -9,7 +9,10 @@
 int64_t tsc_skew(unsigned cpu);
 
 /* The two halves of the measurement: the boot CPU runs tsc_sync_bsp(cpu)
- * while the AP that just came online as `cpu` runs tsc_sync_ap(). */
+ * while the AP that came online as `cpu` runs tsc_sync_ap(). The AP may
+ * call first and halts (interrupts enabled for the HLT only) until
+ * tsc_sync_bsp() names it and kicks it, so its block must be in
+ * percpu_blocks and kick_init() must have run. */
 void tsc_sync_bsp(unsigned cpu);
 void tsc_sync_ap(void);
 

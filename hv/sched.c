@@ -10,11 +10,10 @@
  * enter: the kick stays pending until STI; HLT). */
 #include <stdio.h>
 
-#include "cpu/idt.h"
+#include "cpu/kick.h"
 #include "cpu/percpu.h"
 #include "cpu/timer.h"
 #include "cpu/tsc_sync.h"
-#include "drivers/lapic.h"
 #include "drivers/power.h"
 #include "drivers/tsc.h"
 #include "hv/dev/vlapic.h"
@@ -24,6 +23,7 @@
 #include "hv/vendor.h"
 #include "hv/vm.h"
 #include "lib/cpu.h"
+#include "lib/cpu_local.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
 #include "mm/rcu.h"
@@ -38,21 +38,10 @@ struct sched_cpu {
 	bool resched;			/* a vCPU here woke: end the current slice */
 };
 
-static struct sched_cpu sched_cpus[MAX_CPUS];
+CPU_LOCAL(struct sched_cpu, cpu_sched);
 static size_t vms_total;
 static size_t vms_ended;		/* atomic */
 static bool poweroff_when_done;
-
-static void kick_interrupt(struct trap_frame *tf)
-{
-	lapic_eoi();
-}
-
-void sched_kick_cpu(unsigned cpu)
-{
-	if (cpu != cpu_id())
-		lapic_send_ipi(percpu_blocks[cpu]->apic_id, KICK_VECTOR);
-}
 
 /* One more VM has ended; the last one may power the machine off. */
 static void sched_vm_ended(void)
@@ -67,7 +56,7 @@ static void sched_vm_ended(void)
 /* Make `v` runnable if it is in state `from`; it runs next on its CPU. */
 static void vcpu_make_runnable(struct vcpu *v, int from)
 {
-	struct sched_cpu *sc = &sched_cpus[v->cpu];
+	struct sched_cpu *sc = cpu_local_ptr(cpu_sched, v->cpu);
 
 	if (!__atomic_compare_exchange_n(&v->state, &from, VCPU_RUNNABLE, false,
 					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
@@ -77,7 +66,7 @@ static void vcpu_make_runnable(struct vcpu *v, int from)
 		sc->cursor = v;
 	spin_unlock(&sc->lock);
 	WRITE_ONCE(sc->resched, true);
-	sched_kick_cpu(v->cpu);
+	cpu_kick(v->cpu);
 }
 
 /* A vCPU that wakes runs next on its CPU: it waited for an event (a
@@ -113,13 +102,13 @@ void vcpu_request(struct vcpu *v, uint32_t req)
 		return;
 	}
 	if (__atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST))
-		sched_kick_cpu(v->cpu);
+		cpu_kick(v->cpu);
 }
 
 /* Put `v` on CPU `cpu`'s ring. */
 static void sched_add(struct vcpu *v, unsigned cpu)
 {
-	struct sched_cpu *sc = &sched_cpus[cpu];
+	struct sched_cpu *sc = cpu_local_ptr(cpu_sched, cpu);
 
 	v->cpu = cpu;
 	v->tsc_offset -= tsc_skew(cpu);	/* the VM's TSC, read on this CPU */
@@ -142,7 +131,7 @@ static unsigned least_loaded_cpu(void)
 	unsigned best = 0;
 
 	for (unsigned cpu = 1; cpu < cpu_count(); cpu++)
-		if (sched_cpus[cpu].nr_vcpus < sched_cpus[best].nr_vcpus)
+		if (cpu_local_ptr(cpu_sched, cpu)->nr_vcpus < cpu_local_ptr(cpu_sched, best)->nr_vcpus)
 			best = cpu;
 	return best;
 }
@@ -172,8 +161,6 @@ void sched_start(struct vm *vms, size_t n, bool poweroff)
 			power_off();
 		return;
 	}
-	if (idt_set_handler(KICK_VECTOR, kick_interrupt))
-		panic("sched: vector %#x is taken", KICK_VECTOR);
 	for (size_t i = 0; i < n; i++) {
 		if (vms[i].nr_vcpus)
 			sched_start_vm(&vms[i]);
@@ -184,7 +171,7 @@ void sched_start(struct vm *vms, size_t n, bool poweroff)
 		if (!vms[i].nr_vcpus)
 			sched_vm_ended();
 	for (unsigned cpu = 0; cpu < cpu_count(); cpu++)
-		sched_kick_cpu(cpu);
+		cpu_kick(cpu);
 }
 
 /* The next runnable vCPU of this CPU's ring after the last pick, or NULL. */
@@ -207,7 +194,7 @@ static struct vcpu *sched_pick(struct sched_cpu *sc)
 
 void sched_vcpu_exit(struct vcpu *v)
 {
-	struct sched_cpu *sc = &sched_cpus[v->cpu];
+	struct sched_cpu *sc = cpu_local_ptr(cpu_sched, v->cpu);
 	struct vcpu **p = &sc->ring;
 	struct vm *vm = v->vm;		/* the last vCPU to go frees v with its VM */
 
@@ -240,9 +227,8 @@ static void sched_idle(void)
 {
 	rcu_idle_enter();
 	timers_program(UINT64_MAX);
-	/* STI's shadow makes the pair atomic: a kick after the last look
-	 * still ends the HLT. */
-	__asm__ volatile("sti; hlt; cli" ::: "memory");
+	/* A kick after the last look still ends the HLT. */
+	halt_for_interrupt();
 	rcu_idle_exit();
 }
 
@@ -262,7 +248,7 @@ static bool sched_virt_enable(struct vcpu *v)
 
 __noreturn void sched_loop(void)
 {
-	struct sched_cpu *sc = &sched_cpus[cpu_id()];
+	struct sched_cpu *sc = this_cpu_ptr(cpu_sched);
 	uint64_t slice = SCHED_SLICE_US * READ_ONCE(tsc_khz) / 1000;
 
 	rcu_idle_exit();
@@ -292,5 +278,5 @@ __noreturn void sched_loop(void)
 
 bool sched_should_yield(void)
 {
-	return READ_ONCE(sched_cpus[cpu_id()].resched);
+	return READ_ONCE(this_cpu_ptr(cpu_sched)->resched);
 }

@@ -11,9 +11,6 @@
 struct vcpu;
 struct vm;
 
-/* The host vector that makes a CPU leave the guest or its halt. */
-#define KICK_VECTOR	0xf0
-
 /* Longest time a vCPU runs before the next runnable one on its CPU. */
 #define SCHED_SLICE_US	4000
 
@@ -31,9 +28,6 @@ __noreturn void sched_loop(void);
 /* Set `req` (VCPU_REQ_* bits) on `v`, wake it if halted, and make its CPU
  * notice soon: a kick IPI when that CPU runs the guest or idles. */
 void vcpu_request(struct vcpu *v, uint32_t req);
-
-/* Make CPU `cpu` look at its ring soon: a kick IPI (none to itself). */
-void sched_kick_cpu(unsigned cpu);
 
 /* Make a halted `v` runnable (and its CPU notice); no-op otherwise. */
 void vcpu_wake(struct vcpu *v);

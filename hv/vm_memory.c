@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hv/sched.h"
+#include "cpu/kick.h"
 #include "hv/vendor.h"
 #include "hv/vm.h"
 #include "hv/vm_memory.h"
@@ -37,7 +37,7 @@ static void vm_flush_tlbs(void *ctx)
 	for (unsigned cpu = 0; cpu < cpu_count(); cpu++) {
 		if (cpu == cpu_id() || !cpumask_test(&vm->in_guest, cpu))
 			continue;
-		sched_kick_cpu(cpu);
+		cpu_kick(cpu);
 		vm_stat_add(&vm->stats.flush_ipis, 1);
 	}
 }

@@ -2,7 +2,9 @@
  * tests supply their own versions (one "CPU" per test thread). */
 #pragma once
 
-#define MAX_CPUS 64
+/* CPU slots: the CPU numbers there may be. Per-CPU data is allocated for
+ * the CPUs present; only tables of a word per slot are sized by this. */
+#define MAX_CPUS 1024
 
 /* Index of the running CPU, 0 .. cpu_count() - 1. */
 unsigned cpu_id(void);

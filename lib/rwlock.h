@@ -7,6 +7,7 @@
 #include "lib/bug.h"
 #include "lib/compiler.h"
 #include "lib/cpu.h"
+#include "lib/cpumask.h"
 #include "lib/spinlock.h"
 
 #define RWLOCK_WRITER		(1u << 31)	/* a writer holds the lock */
@@ -17,10 +18,10 @@
 struct rwlock {
 	uint32_t state;			/* flag bits above + reader count */
 	uint32_t writer;		/* cpu_id() + 1 of the holder, 0: none */
-	uint8_t read_held[MAX_CPUS];	/* per CPU: 1 while it holds read */
+	struct cpumask read_held;	/* the CPUs that hold it shared */
 };
 
-#define RWLOCK_INIT { 0, 0, { 0 } }
+#define RWLOCK_INIT { 0, 0, { { 0 } } }
 
 static inline uint32_t rwlock_state(const struct rwlock *l)
 {
@@ -36,7 +37,7 @@ static inline bool rwlock_held_write(const struct rwlock *l)
 /* True when this CPU holds the lock in either mode. */
 static inline bool rwlock_held(const struct rwlock *l)
 {
-	return l->read_held[cpu_id()] || rwlock_held_write(l);
+	return cpumask_test(&l->read_held, cpu_id()) || rwlock_held_write(l);
 }
 
 /* Take the lock shared; spins while a writer holds or waits for it. */
@@ -45,7 +46,7 @@ static inline void read_lock(struct rwlock *l)
 	unsigned cpu = cpu_id();
 	uint32_t s;
 
-	BUG_ON(l->read_held[cpu] || rwlock_held_write(l));
+	BUG_ON(cpumask_test(&l->read_held, cpu) || rwlock_held_write(l));
 	for (;;) {
 		s = rwlock_state(l);
 		if (!(s & (RWLOCK_WRITER | RWLOCK_WRITER_WAITS))) {
@@ -58,7 +59,7 @@ static inline void read_lock(struct rwlock *l)
 			__atomic_fetch_or(&l->state, RWLOCK_READER_WAITS, __ATOMIC_RELAXED);
 		cpu_relax();
 	}
-	l->read_held[cpu] = 1;
+	cpumask_set(&l->read_held, cpu);
 }
 
 /* Drop a shared hold taken by this CPU. */
@@ -66,8 +67,8 @@ static inline void read_unlock(struct rwlock *l)
 {
 	unsigned cpu = cpu_id();
 
-	BUG_ON(!l->read_held[cpu]);
-	l->read_held[cpu] = 0;
+	BUG_ON(!cpumask_test(&l->read_held, cpu));
+	cpumask_clear(&l->read_held, cpu);
 	__atomic_fetch_sub(&l->state, 1, __ATOMIC_RELEASE);
 }
 

@@ -9,6 +9,7 @@
 #include "mm/rcu.h"
 
 #include "lib/cpu.h"
+#include "lib/cpu_local.h"
 #include "lib/spinlock.h"
 
 struct rcu_cpu {
@@ -22,11 +23,11 @@ struct rcu_cpu {
 } __aligned(64);
 
 static uint64_t rcu_gp = 1;
-static struct rcu_cpu rcu_cpus[MAX_CPUS];
+CPU_LOCAL(struct rcu_cpu, cpu_rcu);
 
 static struct rcu_cpu *this_rcu(void)
 {
-	return &rcu_cpus[cpu_id()];
+	return this_cpu_ptr(cpu_rcu);
 }
 
 static uint64_t cpu_qs_gp(const struct rcu_cpu *rc)
@@ -40,7 +41,7 @@ static bool rcu_gp_done(uint64_t gp)
 	unsigned n = cpu_count();
 
 	for (unsigned i = 0; i < n; i++) {
-		uint64_t qs = cpu_qs_gp(&rcu_cpus[i]);
+		uint64_t qs = cpu_qs_gp(cpu_local_ptr(cpu_rcu, i));
 
 		if (qs && qs < gp)
 			return false;
@@ -120,19 +121,34 @@ bool rcu_is_idle(void)
 	return !this_rcu()->qs_gp;
 }
 
-/* Spin until grace period `gp` is over. The caller counts as idle while it
- * waits, so two CPUs waiting at once never wait for each other. */
-static void rcu_wait_gp(uint64_t gp)
+/* Count this CPU as idle while it waits for other CPUs, so that two CPUs
+ * waiting at once never wait for each other. Returns what
+ * rcu_wait_end() needs: whether the CPU was idle already. */
+static bool rcu_wait_begin(void)
 {
 	struct rcu_cpu *rc = this_rcu();
-	uint64_t saved = rc->qs_gp;
+	bool was_idle = !rc->qs_gp;
 
 	BUG_ON(rc->read_depth);
 	__atomic_store_n(&rc->qs_gp, 0, __ATOMIC_RELEASE);
+	return was_idle;
+}
+
+/* End the wait rcu_wait_begin() started. */
+static void rcu_wait_end(bool was_idle)
+{
+	if (!was_idle)
+		rcu_idle_exit();
+}
+
+/* Spin until grace period `gp` is over. */
+static void rcu_wait_gp(uint64_t gp)
+{
+	bool was_idle = rcu_wait_begin();
+
 	while (!rcu_gp_done(gp))
 		cpu_relax();
-	if (saved)
-		rcu_idle_exit();
+	rcu_wait_end(was_idle);
 }
 
 void synchronize_rcu(void)
@@ -156,22 +172,30 @@ void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
 	spin_unlock(&rc->lock);
 }
 
+/* CPU by CPU: what its queue held when the barrier got to it includes
+ * everything queued before the barrier began; wait until that many
+ * callbacks have run there, running the ready ones. The caller is idle
+ * meanwhile, so the grace periods they wait for end without it. */
 void rcu_barrier(void)
 {
-	uint64_t queued[MAX_CPUS];
+	bool was_idle = rcu_wait_begin();
 	unsigned n = cpu_count();
 
 	for (unsigned i = 0; i < n; i++) {
-		spin_lock(&rcu_cpus[i].lock);
-		queued[i] = rcu_cpus[i].queued;
-		spin_unlock(&rcu_cpus[i].lock);
-	}
-	synchronize_rcu();
-	for (unsigned i = 0; i < n; i++) {
-		rcu_run_ready(&rcu_cpus[i]);
-		while (__atomic_load_n(&rcu_cpus[i].done, __ATOMIC_ACQUIRE) < queued[i])
+		struct rcu_cpu *rc = cpu_local_ptr(cpu_rcu, i);
+		uint64_t queued;
+
+		spin_lock(&rc->lock);
+		queued = rc->queued;
+		spin_unlock(&rc->lock);
+		for (;;) {
+			rcu_run_ready(rc);
+			if (__atomic_load_n(&rc->done, __ATOMIC_ACQUIRE) >= queued)
+				break;
 			cpu_relax();
+		}
 	}
+	rcu_wait_end(was_idle);
 }
 
 void rcu_read_lock(void)

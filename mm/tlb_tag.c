@@ -1,5 +1,6 @@
 /* Per-CPU pools of TLB tags with generations. */
 #include "lib/cpu.h"
+#include "lib/cpu_local.h"
 #include "mm/tlb_tag.h"
 
 struct tlb_tag_pool {
@@ -7,12 +8,12 @@ struct tlb_tag_pool {
 	uint64_t generation;
 };
 
-static struct tlb_tag_pool pools[MAX_CPUS];
+CPU_LOCAL(struct tlb_tag_pool, pool);
 
 bool tlb_tag_assign(struct tlb_tag *tag, uint32_t max)
 {
 	unsigned cpu = cpu_id();
-	struct tlb_tag_pool *p = &pools[cpu];
+	struct tlb_tag_pool *p = cpu_local_ptr(pool, cpu);
 
 	if (p->generation == 0)
 		*p = (struct tlb_tag_pool){ .next = 1, .generation = 1 };

@@ -14,6 +14,6 @@ struct tlb_tag {
 };
 
 /* Make `tag` valid on the running CPU, whose tags run from 1 to `max`
- * (at most MAX_CPUS pools, one per CPU). Returns true when a fresh tag was
- * taken: the caller flushes it. */
+ * (a CPU-local pool per CPU). Returns true when a fresh tag was taken: the
+ * caller flushes it. */
 bool tlb_tag_assign(struct tlb_tag *tag, uint32_t max);

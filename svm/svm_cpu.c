@@ -2,6 +2,7 @@
 #include <errno.h>
 
 #include "cpu/percpu.h"
+#include "lib/cpu_local.h"
 #include "lib/log.h"
 #include "mm/page.h"
 #include "svm/svm.h"
@@ -50,11 +51,11 @@ struct svm_cpu {
 	struct vmcb *host_vmcb;
 };
 
-static struct svm_cpu svm_cpus[MAX_CPUS];
+CPU_LOCAL(struct svm_cpu, svm_cpu_pages);
 
 int svm_cpu_enable(void)
 {
-	struct svm_cpu *c = &svm_cpus[cpu_id()];
+	struct svm_cpu *c = this_cpu_ptr(svm_cpu_pages);
 
 	if (!c->hsave) {
 		c->hsave = page_alloc_zeroed();
@@ -72,5 +73,5 @@ int svm_cpu_enable(void)
 
 uint64_t svm_host_vmcb_pa(void)
 {
-	return virt_to_phys(svm_cpus[cpu_id()].host_vmcb);
+	return virt_to_phys(this_cpu_ptr(svm_cpu_pages)->host_vmcb);
 }

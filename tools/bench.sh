@@ -20,6 +20,8 @@
 #     with its console focused (raw) and with the log focused (whole
 #     prefixed lines), from the guest's cycles per byte and the TSC rate;
 #     the history and exit-trace memory per VM and per CPU (QEMU only).
+#   - boot: from boot_main's first instruction to `hv: ready`, no VMs, on
+#     QEMU with 1, 4 and 128 CPUs.
 # Each platform is QEMU TCG (SVM), Bochs ryzen (SVM) and Bochs skylake (VMX).
 # BENCH_ITERS sets the exit loop's iterations (100000), BENCH_REMAPS the
 # unmaps of the remap figure (200).
@@ -194,7 +196,7 @@ console_kib_per_s() {
 
 echo "== QEMU TCG, boot"
 tools/mkiso.sh "$out/boot.iso" build/hv.elf "console=com1 idle=poweroff loglevel=debug"
-for cpus in 1 4; do
+for cpus in 1 4 128; do
 	timeout 120 tools/qemu.sh "$out/boot.iso" -smp "$cpus" -m 256 </dev/null \
 		>"$out/qemu-boot-$cpus.log" || true
 	printf '%-10s boot, %s CPUs, no VMs: %s\n' qemu-svm "$cpus" \

@@ -2,6 +2,7 @@
 #include <errno.h>
 
 #include "cpu/percpu.h"
+#include "lib/cpu_local.h"
 #include "lib/log.h"
 #include "mm/page.h"
 #include "vmx/vmx.h"
@@ -89,11 +90,11 @@ bool vmx_probe(void)
 }
 
 /* Each CPU's VMXON region. */
-static void *vmxon_regions[MAX_CPUS];
+CPU_LOCAL(void *, vmxon_region);
 
 int vmx_cpu_enable(void)
 {
-	void **region = &vmxon_regions[cpu_id()];
+	void **region = this_cpu_ptr(vmxon_region);
 
 	if (!*region) {
 		*region = page_alloc_zeroed();

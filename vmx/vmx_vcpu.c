@@ -13,6 +13,7 @@
 #include "hv/vcpu.h"
 #include "hv/vm_exit.h"
 #include "lib/cpu.h"
+#include "lib/cpu_local.h"
 #include "lib/log.h"
 #include "mm/page.h"
 #include "vmx/ept_pte.h"
@@ -33,7 +34,7 @@
 				 INTR_INFO_VECTOR_MASK)
 
 /* The VMCS current on each CPU, to skip redundant VMPTRLDs. */
-static void *current_vmcs[MAX_CPUS];
+CPU_LOCAL(void *, current_vmcs);
 
 static struct vmx_vcpu *vmx_of(struct vcpu *v)
 {
@@ -42,11 +43,11 @@ static struct vmx_vcpu *vmx_of(struct vcpu *v)
 
 void vmx_make_current(void *vmcs)
 {
-	if (current_vmcs[cpu_id()] == vmcs)
+	if (*this_cpu_ptr(current_vmcs) == vmcs)
 		return;
 	if (!vmptrld(virt_to_phys(vmcs)))
 		panic("vmx: VMPTRLD of the VMCS at %p failed", vmcs);
-	current_vmcs[cpu_id()] = vmcs;
+	*this_cpu_ptr(current_vmcs) = vmcs;
 }
 
 /* Execution, exit and entry controls, and what they point to. */
@@ -138,7 +139,7 @@ static void vmx_vcpu_destroy(struct vcpu *v)
 	if (vx->cpu != NO_CPU) {
 		if (!vmclear(virt_to_phys(vx->vmcs)))
 			panic("vmx: VMCLEAR of a VMCS failed");
-		current_vmcs[cpu_id()] = NULL;
+		*this_cpu_ptr(current_vmcs) = NULL;
 	}
 	page_free(vx->vmcs);
 	free(vx);

@@ -170,6 +170,11 @@ static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
  * the NOP, so they arrive at the CLI at the latest. */
 static inline void irq_window(void) { __asm__ volatile("sti; nop; cli" ::: "memory"); }
 
+/* With interrupts off, halt until an interrupt: STI's shadow covers the
+ * HLT, so one that became pending since the caller last looked ends the
+ * HLT instead of being taken before it. Returns with interrupts off. */
+static inline void halt_for_interrupt(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
+
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
 static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(port)); }
 static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(port)); }

@@ -22,6 +22,15 @@ fail() {
 	exit 1
 }
 
+# Exit status of a case that cannot run here (run.sh reports it skipped).
+skip_status=77
+
+# End the case as skipped: this machine lacks what it needs (REASON).
+skip() {
+	echo "$*" >&3
+	exit "$skip_status"
+}
+
 # Build the case's ISO: the hypervisor with CMDLINE, then guest modules as
 # tools/mkiso.sh takes them (FILE "MODULE ARGS" pairs).
 make_iso() {

@@ -30,7 +30,7 @@ for name in "${names[@]}"; do
 done
 
 mkdir -p "$systest_dir"
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 for name in "${names[@]}"; do
 	rm -f "$systest_dir/$name".*
 	# The case runs in a subshell that its checks exit; a failing command
@@ -45,11 +45,14 @@ for name in "${names[@]}"; do
 	if ((status == 0)); then
 		echo "PASS $name"
 		passed=$((passed + 1))
+	elif ((status == skip_status)); then
+		echo "SKIP $name: $reason"
+		skipped=$((skipped + 1))
 	else
 		echo "FAIL $name: ${reason:-case script error, see $systest_dir/$name.out}"
 		show_log "$name"
 		failed=$((failed + 1))
 	fi
 done
-echo "system: $passed passed, $failed failed"
+echo "system: $passed passed, $failed failed, $skipped skipped"
 ((failed == 0))

@@ -1,7 +1,8 @@
 /* From a parsed memory map to the free ranges the page allocator gets:
  * boot_memory_map()'s inputs fed to pmm_free_ranges(), for an OVMF map
  * (the EFI map GRUB passed with 8 GiB on QEMU q35) and for firmware that
- * lists one byte as both free and not. */
+ * lists one byte as both free and not; and the page below 1 MiB the APs'
+ * start-up code takes from the same inputs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -128,11 +129,76 @@ static void test_overlap_not_free(void **state)
 	assert_int_equal(free_ranges[2].end, 0x5000000);
 }
 
+/* The start-up page boot_memory_low_page() picks for the map `mem`. */
+static uint64_t low_page_of_map(const struct boot_mem_region *mem, size_t n)
+{
+	struct pmm_boot_map boot;
+
+	set_map(mem, n);
+	assert_int_equal(boot_memory_map(&info, &boot), 0);
+	return boot_memory_low_page(&boot);
+}
+
+/* SeaBIOS's map (QEMU pc): free to the EBDA at 0x9fc00, whose page is
+ * partly reserved; the highest whole free page is below it. */
+static void test_low_page_seabios(void **state)
+{
+	static const struct boot_mem_region seabios[] = {
+		{ 0, 0x9fc00, MB2_MEMORY_AVAILABLE },
+		{ 0x9fc00, 0x400, MB2_MEMORY_RESERVED },
+		{ 0xf0000, 0x10000, MB2_MEMORY_RESERVED },
+		{ 0x100000, 0x7ee0000, MB2_MEMORY_AVAILABLE },
+	};
+
+	assert_int_equal(low_page_of_map(seabios, ARRAY_SIZE(seabios)), 0x9e000);
+}
+
+/* OVMF's map: the whole 640 KiB is free once boot services have ended. */
+static void test_low_page_ovmf(void **state)
+{
+	static const struct boot_mem_region ovmf[] = {
+		{ 0, 0xa0000, MB2_MEMORY_AVAILABLE },
+		{ 0x100000, 0x700000, MB2_MEMORY_AVAILABLE },
+	};
+
+	assert_int_equal(low_page_of_map(ovmf, ARRAY_SIZE(ovmf)), 0x9f000);
+}
+
+/* A range listed as free and as reserved is not free: the page comes from
+ * below it, and never from above 1 MiB. */
+static void test_low_page_skips_reserved(void **state)
+{
+	static const struct boot_mem_region map[] = {
+		{ 0, 0xa0000, MB2_MEMORY_AVAILABLE },
+		{ 0x9b800, 0x4800, MB2_MEMORY_RESERVED },
+		{ 0x100000, 0x7ee0000, MB2_MEMORY_AVAILABLE },
+	};
+
+	assert_int_equal(low_page_of_map(map, ARRAY_SIZE(map)), 0x9a000);
+}
+
+/* Firmware that keeps everything below 1 MiB but page 0 leaves no page:
+ * page 0 (the real-mode IVT and BIOS data) is never chosen. */
+static void test_low_page_none(void **state)
+{
+	static const struct boot_mem_region map[] = {
+		{ 0, 0x1000, MB2_MEMORY_AVAILABLE },
+		{ 0x1000, 0xff000, MB2_MEMORY_RESERVED },
+		{ 0x100000, 0x7ee0000, MB2_MEMORY_AVAILABLE },
+	};
+
+	assert_int_equal(low_page_of_map(map, ARRAY_SIZE(map)), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ovmf_8g),
 		cmocka_unit_test(test_overlap_not_free),
+		cmocka_unit_test(test_low_page_seabios),
+		cmocka_unit_test(test_low_page_ovmf),
+		cmocka_unit_test(test_low_page_skips_reserved),
+		cmocka_unit_test(test_low_page_none),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -120,7 +120,7 @@ static void test_idle_cpus_do_not_block_synchronize(void **state)
 {
 	use_cpus(MAX_CPUS);
 	rcu_idle_exit();
-	synchronize_rcu();	/* 63 idle CPUs: returns at once */
+	synchronize_rcu();	/* MAX_CPUS - 1 idle CPUs: returns at once */
 	assert_false(rcu_is_idle());
 	all_idle(MAX_CPUS);
 }

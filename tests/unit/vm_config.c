@@ -150,18 +150,18 @@ static void test_cpus(void **state)
 	assert_false(vms[0].bad);
 	assert_int_equal(vms[0].nr_cpus, ARRAY_SIZE(want));
 	assert_memory_equal(vms[0].cpus, want, sizeof(want));
-	assert_int_equal(PARSE("vm=a mem=2M cpus=63"), 1);
+	assert_int_equal(PARSE("vm=a mem=2M cpus=1023"), 1);
 	assert_false(vms[0].bad);
-	expect_bad("vm=a mem=2M cpus=64", "a",
-		   "module 0: cpus=64 is not a list like 0,2-3 of CPUs below 64");
+	expect_bad("vm=a mem=2M cpus=1024", "a",
+		   "module 0: cpus=1024 is not a list like 0,2-3 of CPUs below 1024");
 	expect_bad("vm=a mem=2M cpus=3-1", "a",
-		   "module 0: cpus=3-1 is not a list like 0,2-3 of CPUs below 64");
+		   "module 0: cpus=3-1 is not a list like 0,2-3 of CPUs below 1024");
 	expect_bad("vm=a mem=2M cpus=1,", "a",
-		   "module 0: cpus=1, is not a list like 0,2-3 of CPUs below 64");
+		   "module 0: cpus=1, is not a list like 0,2-3 of CPUs below 1024");
 	expect_bad("vm=a mem=2M cpus=", "a",
-		   "module 0: cpus= is not a list like 0,2-3 of CPUs below 64");
+		   "module 0: cpus= is not a list like 0,2-3 of CPUs below 1024");
 	expect_bad("vm=a mem=2M cpus=1;2", "a",
-		   "module 0: cpus=1;2 is not a list like 0,2-3 of CPUs below 64");
+		   "module 0: cpus=1;2 is not a list like 0,2-3 of CPUs below 1024");
 	expect_bad("vm=a mem=2M cpus=0-63,0", "a", "module 0: cpus=0-63,0 names more than 64 CPUs");
 }
 
