@@ -4,7 +4,8 @@
  * in virtual-wire mode, then with the APIC disabled), PIT channel 2 as
  * Linux calibrates against it (port 0x61), the CMOS clock and its periodic
  * IRQ 8, and the ACPI PM timer's rate. Rates must be right within 2%
- * (slack=MS bounds how late the last of a series may come). pit-hz=N
+ * (slack=MS bounds how late the last of a series may come; the RTC's
+ * count may fall short by coalesced ticks, not by a rate select). pit-hz=N
  * (default 1000) and rtc-rs=N (register A's rate select, default 6: 1024
  * Hz) slow the interrupts down for an emulator too slow to take them.
  */
@@ -233,8 +234,12 @@ static void check_rtc_periodic(void)
 	outb(0x70, 0x0b);
 	outb(0x71, 0x02);
 	ioapic_route(8, VEC_IOAPIC_RTC, true);
-	check(ticks >= want - want / 10 && ticks <= want + 4,
-	      "RTC periodic IRQ 8 at %u Hz: %u in 100 ms (%u expected)", hz, ticks, want);
+	/* Not too many; too few only if a slower rate select was taken (half
+	 * the rate or less): ticks a busy host keeps the vCPU from taking are
+	 * coalesced, as a PC's RTC coalesces them. */
+	check(ticks > want * 6 / 10 && ticks <= want + 4,
+	      "RTC periodic IRQ 8 at %u Hz: %u in 100 ms (%u expected, more than %u)", hz, ticks,
+	      want, want * 6 / 10);
 }
 
 /* PM timer ticks for `tsc` TSC ticks. */
