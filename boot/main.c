@@ -216,8 +216,7 @@ __noreturn void boot_main(uint32_t boot_info_pa)
 		  (unsigned long long)((rdtsc() - tsc_entry) * 1000 / READ_ONCE(tsc_khz)));
 	log_info("hv: ready cpus=%u free=%llu MiB", cpu_count(),
 		 (unsigned long long)(pmm_free_bytes() >> 20));
-	if (hv_options.gdb_port && !gdb_start(hv_options.gdb_port))
-		log_warn("gdb: no UART at %#x: no GDB stub", hv_options.gdb_port);
+	gdb_boot(hv_options.gdb_port, vms, nr_vms);
 	console_input_start(vms, nr_vms, hv_options.focus, hv_options.history_kib << 10);
 	if (hv_options.selftest == SELFTEST_PANIC)
 		panic_selftest_arm();

@@ -149,6 +149,11 @@ static void sched_start_vm(struct vm *vm)
 		sched_add(&vm->vcpus[i], cpu);
 		len += snprintf(where + len, sizeof(where) - len, "%scpu%u", i ? "," : "", cpu);
 	}
+	/* vm_hold() asked them to pause before they ran: the halted ones
+	 * must run to do it. */
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		if (__atomic_load_n(&vm->vcpus[i].requests, __ATOMIC_SEQ_CST) & VCPU_REQ_PAUSE)
+			vcpu_wake(&vm->vcpus[i]);
 	log_info("vm %s: started on %s", vm->name, where);
 }
 

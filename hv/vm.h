@@ -87,6 +87,11 @@ int vm_console_input(struct vm *vm, const uint8_t *bytes, unsigned len);
  * VM runs and was not paused. */
 bool vm_pause(struct vm *vm);
 
+/* Before `vm` is scheduled: make it start paused, each vCPU stopping
+ * before its first entry (sched_start wakes those that wait for a
+ * start-up IPI so that they can). */
+void vm_hold(struct vm *vm);
+
 /* Whether every vCPU of a paused `vm` has stopped (or the VM is gone). */
 bool vm_pause_done(struct vm *vm);
 

@@ -67,9 +67,14 @@ static void add_kernel(struct vm_set *set, const struct vm_line *l)
 	vm->kind = l->kind;
 	vm->restart_on_reboot = l->restart_on_reboot;
 	vm->restart_on_exit = l->restart_on_exit;
+	vm->debug = l->debug;
 	vm->kernel.string = l->tail;
 	if (l->bad)
 		vm_fail(vm, "%s", l->error);
+	for (size_t i = 0; l->debug && i + 1 < set->count; i++)
+		if (set->vms[i].debug)
+			vm_fail(vm, "module %zu: debug= on a second VM (vm %s has it)", l->index,
+				set->vms[i].name);
 }
 
 /* A role=module or role=initrd line: attach it to its VM's kernel. */

@@ -1,7 +1,7 @@
 /* Virtual machine configurations, read from the GRUB module2 lines:
  *
  *   module2 /boot/t.elf vm=NAME mem=32M [vcpus=1] [cpus=0,2-3] [kind=auto]
- *           [on_reboot=end] [on_exit=stop] -- guest args
+ *           [on_reboot=end] [on_exit=stop] [debug=off] -- guest args
  *   module2 /boot/m.bin vm=NAME role=module -- module string
  *   module2 /boot/rd.img vm=NAME role=initrd
  *
@@ -27,6 +27,10 @@ struct vm_module_ref {
 	const char *string;	/* the text after " -- " on its line, "" if none */
 };
 
+/* debug=: the GDB stub's target (on), stopped at its first instruction
+ * until gdb lets it go (wait). One VM at most. */
+enum vm_debug_mode { VM_DEBUG_OFF, VM_DEBUG_ON, VM_DEBUG_WAIT };
+
 struct vm_config {
 	char name[VM_NAME_MAX + 1];	/* "" when the bad line named no valid VM */
 	uint64_t mem;			/* bytes, a multiple of VM_MEM_ALIGN */
@@ -36,6 +40,7 @@ struct vm_config {
 	enum vm_kind kind;
 	bool restart_on_reboot;		/* on_reboot=restart: a reset builds it anew */
 	bool restart_on_exit;		/* on_exit=restart: so does an exit or a power-off */
+	enum vm_debug_mode debug;
 	struct vm_module_ref kernel;	/* kernel.string is the guest command line */
 	size_t module_count;
 	struct vm_module_ref modules[VM_MODULES_MAX];	/* in module2 line order */

@@ -17,6 +17,7 @@ struct vm_line {
 	enum vm_kind kind;
 	bool restart_on_reboot;		/* on_reboot=restart */
 	bool restart_on_exit;		/* on_exit=restart */
+	enum vm_debug_mode debug;
 	const char *tail;		/* the text after " -- ", "" if none */
 	bool bad;
 	char error[VM_ERROR_MAX];	/* the first problem, "module N: ..." */

@@ -77,3 +77,10 @@ bool vm_kill(struct vm *vm, bool restart)
 	spin_unlock(&vm->input_lock);
 	return true;
 }
+
+void vm_hold(struct vm *vm)
+{
+	__atomic_store_n(&vm->paused, true, __ATOMIC_SEQ_CST);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		__atomic_fetch_or(&vm->vcpus[i].requests, VCPU_REQ_PAUSE, __ATOMIC_SEQ_CST);
+}

@@ -426,7 +426,9 @@ static void vmx_get_sregs(struct vcpu *v, struct vcpu_sregs *out)
 		[SEG_FS] = VMCS_FS, [SEG_GS] = VMCS_GS, [SEG_LDTR] = VMCS_LDTR, [SEG_TR] = VMCS_TR,
 	};
 
-	vmx_make_current(vmx_of(v)->vmcs);
+	/* A vCPU paused before it ever ran (debug=wait) has its VMCS filled here. */
+	if (!vmx_vcpu_load(vmx_of(v)))
+		panic("vmx: registers of a vCPU whose VMCS is active on cpu%d", vmx_of(v)->cpu);
 	for (unsigned i = 0; i < SEG_COUNT; i++) {
 		enum vmcs_segment s = order[i];
 

@@ -61,13 +61,30 @@ static void send_packet(const char *payload)
 	send_bytes(gdb.frame, gdb.frame_len);
 }
 
-bool gdb_start(uint16_t port)
+void gdb_boot(uint16_t port, struct vm *vms, size_t n)
 {
-	if (!uart_init(port, 115200))
-		return false;
+	struct vm *target = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (vms[i].nr_vcpus && vms[i].config->debug != VM_DEBUG_OFF)
+			target = &vms[i];
+	if (port && !uart_init(port, 115200)) {
+		log_warn("gdb: no UART at %#x: no GDB stub", port);
+		port = 0;
+	}
 	gdb.port = port;
-	gdb.started = true;
-	return true;
+	gdb.started = port;
+	if (!target)
+		return;
+	if (!port) {
+		log_warn("vm %s: debug= but no GDB stub (gdb=com2): it runs undebugged", target->name);
+		return;
+	}
+	gdb.vm = target;
+	if (target->config->debug == VM_DEBUG_WAIT) {
+		vm_hold(target);
+		log_info("vm %s: held at its first instruction until gdb lets it go", target->name);
+	}
 }
 
 bool gdb_set_target(struct vm *vm)

@@ -6,8 +6,10 @@
 
 struct vm;
 
-/* Serve gdb on the UART at `port`; false if none answers there. */
-bool gdb_start(uint16_t port);
+/* At boot, before the VMs run: serve gdb on the UART at `port` (0: no
+ * stub), its target the VM whose line says debug=, which debug=wait holds
+ * at its first instruction until gdb lets it go. Logs what it could not. */
+void gdb_boot(uint16_t port, struct vm *vms, size_t n);
 
 /* Make `vm` the VM gdb debugs from its next attach (the monitor's `gdb VM`);
  * false while gdb is attached to another. */

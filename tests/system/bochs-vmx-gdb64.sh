@@ -8,6 +8,6 @@ gdb64_steps "$systest_dir/bochs-vmx-gdb64.steps" hw
 reason=$(CONSOLE_STEP_TIMEOUT=120 python3 tests/system/gdb_session.py \
 	--bochs corei7_skylake_x 1 256 "$iso" "$log" "$systest_dir/bochs-vmx-gdb64.steps") ||
 	fail "gdb: $reason"
-expect_line 'gdb: attached to vm gdb64$'
+expect_gdb64_held
 expect_gdb64_own_drs
 expect_no_line 'EXCEPTION|PANIC|stopped'

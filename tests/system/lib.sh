@@ -429,17 +429,19 @@ STEPS
 }
 
 # Write the gdb session of qemu-gdb64 and bochs-vmx-gdb64 into FILE: the
-# 64-bit gdb64 guest, with its symbols loaded. A breakpoint in leaf() and
+# 64-bit gdb64 guest, with its symbols loaded, held by debug=wait at its
+# entry point until gdb continues it. A breakpoint in leaf() and
 # the backtrace through middle(); ten steps through step_block, each at the
 # address of the next instruction of its listing (one of them a CPUID the
 # hypervisor emulates; the APIC timer interrupts every millisecond) and TF
 # hidden from its PUSHF; a hardware breakpoint on the code the guest copies
 # into place and a watchpoint (with `hw` as the second argument); then
 # detach, and the guest runs on.
-gdb64_modules=(build/guests/gdb64.elf "vm=gdb64 mem=16M")
+gdb64_modules=(build/guests/gdb64.elf "vm=gdb64 mem=16M debug=wait")
 gdb64_steps() {
-	local copied addrs a
+	local copied addrs a start
 	copied=$(nm build/guests/gdb64.elf | awk '$3 == "copied_code" { print $1 }' | sed 's/^0*//')
+	start=$(nm build/guests/gdb64.elf | awk '$3 == "_start" { print $1 }' | sed 's/^0*//')
 	mapfile -t addrs < <(objdump -d build/guests/gdb64.elf |
 		sed -n '/<step_block>:/,/^$/p' | awk -F: '/^ +[0-9a-f]+:/ { print $1 }' | tr -d ' ')
 	[[ -n $copied && ${#addrs[@]} -eq 11 ]] || fail "gdb64.elf: no copied_code, or step_block changed"
@@ -451,6 +453,8 @@ send file build/guests/gdb64.elf
 expect Reading symbols from
 send info threads
 expect Thread 1 .*vcpu0 paused
+send p/x \$pc
+expect = 0x$start
 send break leaf
 expect Breakpoint 1 at 0x
 send continue
@@ -507,4 +511,10 @@ expect_gdb64_own_drs() {
 	[[ $(wc -l <<<"$hits") -ge 2 && $(tail -1 <<<"$hits") -gt $(head -1 <<<"$hits") ]] ||
 		fail "gdb64 did not run on with its own breakpoint after the detach: $(tr '\n' ' ' <<<"$hits")"
 	expect_no_line 'FAIL gdb64'
+}
+
+# debug=wait held gdb64 until gdb attached: it printed nothing before.
+expect_gdb64_held() {
+	expect_before 'vm gdb64: held at its first instruction' 'gdb: attached to vm gdb64$'
+	expect_before 'gdb: attached to vm gdb64$' 'gdb64: running'
 }

@@ -8,6 +8,6 @@ make_iso "console=com1 gdb=com2" "${gdb64_modules[@]}"
 gdb64_steps "$systest_dir/qemu-gdb64.steps"
 reason=$(CONSOLE_STEP_TIMEOUT=60 python3 tests/system/gdb_session.py "$iso" "$log" \
 	"$systest_dir/qemu-gdb64.steps" -smp 2 -m 256) || fail "gdb: $reason"
-expect_line 'gdb: attached to vm gdb64$'
+expect_gdb64_held
 expect_gdb64_own_drs
 expect_no_line 'EXCEPTION|PANIC|stopped'

@@ -288,6 +288,25 @@ static void test_on_reboot_and_on_exit(void **state)
 	expect_bad("vm=a mem=2M on_exit", "a", "module 0: 'on_exit' is not key=value");
 }
 
+/* debug=: off by default, on or wait on one VM at most, on its kernel line. */
+static void test_debug(void **state)
+{
+	assert_int_equal(PARSE("vm=a mem=2M", "vm=b mem=2M debug=wait"), 2);
+	assert_int_equal(vms[0].debug, VM_DEBUG_OFF);
+	assert_false(vms[1].bad);
+	assert_int_equal(vms[1].debug, VM_DEBUG_WAIT);
+	assert_int_equal(PARSE("vm=a mem=2M debug=on", "vm=b mem=2M debug=off"), 2);
+	assert_int_equal(vms[0].debug, VM_DEBUG_ON);
+	assert_false(vms[1].bad);
+	assert_int_equal(PARSE("vm=a mem=2M debug=on", "vm=b mem=2M debug=wait"), 2);
+	assert_false(vms[0].bad);
+	assert_true(vms[1].bad);
+	assert_string_equal(vms[1].error, "module 1: debug= on a second VM (vm a has it)");
+	expect_bad("vm=a mem=2M debug=yes", "a", "module 0: debug=yes is not off|on|wait");
+	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=module debug=on"), 1);
+	assert_true(vms[0].bad);
+}
+
 static void test_duplicate_kernel(void **state)
 {
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=b mem=2M", "vm=a mem=4M"), 2);
@@ -312,16 +331,16 @@ static void test_bad_module_line_spoils_its_vm(void **state)
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=module mem=2M"), 1);
 	assert_true(vms[0].bad);
 	assert_string_equal(vms[0].error,
-			    "module 1: mem=, vcpus=, cpus=, kind=, on_reboot= and on_exit= belong on the kernel line");
+			    "module 1: mem=, vcpus=, cpus=, kind=, on_reboot=, on_exit= and debug= belong on the kernel line");
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=initrd kind=flat"), 1);
 	assert_string_equal(vms[0].error,
-			    "module 1: mem=, vcpus=, cpus=, kind=, on_reboot= and on_exit= belong on the kernel line");
+			    "module 1: mem=, vcpus=, cpus=, kind=, on_reboot=, on_exit= and debug= belong on the kernel line");
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=initrd on_reboot=restart"), 1);
 	assert_string_equal(vms[0].error,
-			    "module 1: mem=, vcpus=, cpus=, kind=, on_reboot= and on_exit= belong on the kernel line");
+			    "module 1: mem=, vcpus=, cpus=, kind=, on_reboot=, on_exit= and debug= belong on the kernel line");
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=module on_exit=restart"), 1);
 	assert_string_equal(vms[0].error,
-			    "module 1: mem=, vcpus=, cpus=, kind=, on_reboot= and on_exit= belong on the kernel line");
+			    "module 1: mem=, vcpus=, cpus=, kind=, on_reboot=, on_exit= and debug= belong on the kernel line");
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=module bogus=1"), 1);
 	assert_string_equal(vms[0].error, "module 1: unknown key 'bogus'");
 	/* A nameless line is its own bad entry; VM a is untouched. */
@@ -399,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_module_before_kernel),
 		cmocka_unit_test(test_several_vms_one_bad),
 		cmocka_unit_test(test_on_reboot_and_on_exit),
+		cmocka_unit_test(test_debug),
 		cmocka_unit_test(test_duplicate_kernel),
 		cmocka_unit_test(test_module_without_kernel),
 		cmocka_unit_test(test_bad_module_line_spoils_its_vm),
