@@ -60,6 +60,9 @@ ap_pm32:
 	.text
 	.code64
 ap_entry64:
+	/* The outermost frame: a debugger's backtrace ends here. */
+	.cfi_startproc
+	.cfi_undefined rip
 	movq	ap_start + AP_START_TICKETS(%rip), %rax
 1:	movq	%rax, %rdx
 	shrq	$32, %rdx
@@ -81,3 +84,4 @@ ap_park:
 	cli
 	hlt
 	jmp	ap_park
+	.cfi_endproc

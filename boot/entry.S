@@ -86,6 +86,9 @@ _start:
 
 	.code64
 long_mode:
+	/* The outermost frame: a debugger's backtrace ends here. */
+	.cfi_startproc
+	.cfi_undefined rip
 	movl	$GDT_DATA, %eax
 	movl	%eax, %ds
 	movl	%eax, %es
@@ -100,6 +103,7 @@ long_mode:
 5:	cli
 	hlt
 	jmp	5b
+	.cfi_endproc
 
 	.section .boot.rodata, "a"
 	.balign 8

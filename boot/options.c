@@ -25,7 +25,7 @@ struct hv_options hv_options = {
 static const char *const gdb_names[] = { "none", "com2", NULL };
 static const char *const level_names[] = { "error", "warn", "info", "debug", NULL };
 static const char *const idle_names[] = { "halt", "poweroff", NULL };
-static const char *const panic_names[] = { "halt", "poweroff", "reboot", NULL };
+static const char *const panic_names[] = { "halt", "poweroff", "reboot", "gdb", NULL };
 static const char *const selftest_names[] = { "none", "ud", "pf", "de", "panic", NULL };
 
 /* Apply `console=comN[,BAUD]`; false if it names no known port or baud
@@ -79,6 +79,10 @@ void options_parse(const char *cmdline)
 			 CONSOLE_DEFAULT);
 	log_level = level;
 	hv_options.gdb_port = gdb ? COM2_PORT : 0;
+	if (hv_options.panic == PANIC_GDB && !hv_options.gdb_port) {
+		log_warn("cmdline: panic=gdb needs gdb=com2: a panic will halt instead");
+		hv_options.panic = PANIC_HALT;
+	}
 	if (nosmp)
 		hv_options.smp_max = 1;
 }

@@ -4,7 +4,7 @@
 #include "lib/compiler.h"
 
 enum idle_action { IDLE_HALT, IDLE_POWEROFF };
-enum panic_action { PANIC_HALT, PANIC_POWEROFF, PANIC_REBOOT };
+enum panic_action { PANIC_HALT, PANIC_POWEROFF, PANIC_REBOOT, PANIC_GDB };
 enum selftest { SELFTEST_NONE, SELFTEST_UD, SELFTEST_PF, SELFTEST_DE, SELFTEST_PANIC };
 
 struct hv_options {

@@ -1,6 +1,7 @@
 /* Trap dispatch and the exception report. An exception nobody handles is a
  * hypervisor bug: report the registers and a symbolized backtrace, then
- * stop this CPU (the others keep running). */
+ * hand the frame to the fatal handler (boot/panic.c: it ends as a panic
+ * does), or halt this CPU when there is none. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,6 +46,13 @@ static struct {
 	unsigned owner;		/* CPU making a report, or NO_OWNER */
 	bool nested_fault;	/* the owner faulted while reporting */
 } report = { .lock = SPINLOCK_INIT, .owner = NO_OWNER };
+
+static void (*fatal_handler)(const struct trap_frame *tf);
+
+void traps_set_fatal_handler(void (*fn)(const struct trap_frame *tf))
+{
+	fatal_handler = fn;
+}
 
 /* Whether this CPU is in the middle of a report (so faulted inside one). */
 static bool report_owned_here(void)
@@ -243,10 +251,11 @@ static void report_registers(const struct trap_frame *tf)
 		    read_cr0(), read_cr2(), read_cr3(), read_cr4());
 }
 
-/* Report an unhandled exception and stop this CPU. A fault while this CPU
- * is already reporting gets one short line (the report state may be what
- * is broken), a fault in that line none; either way the report is given
- * up so that other CPUs can still report. */
+/* Report an unhandled exception, then let the fatal handler end it (or
+ * stop this CPU). A fault while this CPU is already reporting gets one
+ * short line (the report state may be what is broken), a fault in that
+ * line none; either way the report is given up so that other CPUs can
+ * still report, and this CPU halts. */
 static __noreturn void exception_halt(const struct trap_frame *tf)
 {
 	const char *name = exception_names[tf->vector];
@@ -268,8 +277,10 @@ static __noreturn void exception_halt(const struct trap_frame *tf)
 		report_page_fault(tf->error_code);
 	report_registers(tf);
 	report_backtrace(tf->rbp, tf->rip, FRAME_PC, tf->rsp);
-	report_line("  cpu%u halted", cpu_id());
 	report_end();
+	if (fatal_handler)
+		fatal_handler(tf);
+	log_error("cpu%u halted", cpu_id());
 	cpu_halt_forever();
 }
 

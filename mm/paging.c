@@ -278,3 +278,21 @@ int paging_map_4k(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags,
 	spin_unlock(&paging_lock);
 	return err;
 }
+
+uint64_t paging_lookup(uint64_t root, uint64_t va)
+{
+	const uint64_t *table = table_at(root);
+
+	if (va >= PAGING_IDENTITY_LIMIT)
+		return 0;
+	for (int level = 4; level >= 1; level--) {
+		uint64_t entry = table[level_index(va, level)];
+
+		if (!(entry & PTE_PRESENT))
+			return 0;
+		if (level == 1 || (level <= 3 && (entry & PTE_HUGE)))
+			return entry;
+		table = table_at(entry & PTE_ADDR_MASK);
+	}
+	return 0;
+}

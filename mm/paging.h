@@ -71,6 +71,12 @@ uint64_t paging_build(const struct paging_memory_map *map,
 int paging_map_4k(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags,
 		  const struct pt_page_source *src);
 
+/* The leaf entry that maps `va` in the tables at `root` (4 KiB, 2 MiB or
+ * 1 GiB), or 0 if none does; nothing at or above PAGING_IDENTITY_LIMIT
+ * (the upper half, non-canonical addresses) ever is. Takes no lock, for
+ * a reader that must not wait: a post-mortem with the other CPUs stopped. */
+uint64_t paging_lookup(uint64_t root, uint64_t va);
+
 /* Linker symbols bounding the image's sections (linker.ld). */
 extern char __image_start[], __text_start[], __text_end[], __rodata_start[],
 	__rodata_end[], __data_start[], __data_end[], __image_end[];

@@ -93,6 +93,21 @@ DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 #undef DEFINE_CR_ACCESSORS
 
+/* The data segment selectors (a debugger shows them; code and stack
+ * selectors are in every trap frame). */
+#define DEFINE_SELECTOR_READER(s)                                           \
+	static inline uint16_t read_##s(void)                               \
+	{                                                                   \
+		uint16_t v;                                                 \
+		__asm__ volatile("mov %%" #s ", %0" : "=r"(v));             \
+		return v;                                                   \
+	}
+DEFINE_SELECTOR_READER(ds)
+DEFINE_SELECTOR_READER(es)
+DEFINE_SELECTOR_READER(fs)
+DEFINE_SELECTOR_READER(gs)
+#undef DEFINE_SELECTOR_READER
+
 static inline uint64_t xgetbv(uint32_t index)
 {
 	uint32_t lo, hi;

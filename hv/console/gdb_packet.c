@@ -1,4 +1,6 @@
 /* GDB packet framing (hv/console/gdb_packet.h). */
+#include <string.h>
+
 #include "hv/console/gdb_packet.h"
 
 enum { RX_IDLE, RX_PAYLOAD, RX_SUM_HI, RX_SUM_LO };
@@ -115,6 +117,25 @@ bool gdb_parse_hex(const char **p, uint64_t *out)
 	}
 	*out = v;
 	return digits > 0;
+}
+
+bool gdb_parse_range(const char **p, uint64_t *addr, uint64_t *len)
+{
+	return gdb_parse_hex(p, addr) && *(*p)++ == ',' && gdb_parse_hex(p, len);
+}
+
+bool gdb_parse_thread(const char *p, int64_t *tid)
+{
+	uint64_t u;
+
+	if (!strcmp(p, "-1")) {
+		*tid = -1;
+		return true;
+	}
+	if (!gdb_parse_hex(&p, &u) || *p || u > INT64_MAX)
+		return false;
+	*tid = (int64_t)u;
+	return true;
 }
 
 void gdb_to_hex(char *out, const void *bytes, size_t n)

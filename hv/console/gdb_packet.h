@@ -43,6 +43,14 @@ int gdb_hex_digit(char c);
  * for none or more than 16. *p moves past them. */
 bool gdb_parse_hex(const char **p, uint64_t *out);
 
+/* Parse `ADDR,LEN` (both hex) from *p, which moves past them; false if
+ * either is missing. */
+bool gdb_parse_range(const char **p, uint64_t *addr, uint64_t *len);
+
+/* Parse a whole thread id: `-1` (all threads) or hex (0: any); false for
+ * anything else. */
+bool gdb_parse_thread(const char *p, int64_t *tid);
+
 /* Write `n` bytes as 2n hex digits (and a NUL) at `out`. */
 void gdb_to_hex(char *out, const void *bytes, size_t n);
 

@@ -1,6 +1,5 @@
-/* The GDB stub's registers (hv/console/gdb_regs.h). gdb's amd64 numbering:
- * 16 GPRs, rip, eflags, 6 selectors, the x87 block, the SSE block, then
- * fs_base/gs_base and our own control registers. */
+/* The GDB stubs' registers (hv/console/gdb_regs.h), numbered as the
+ * target description (gdb_target.c) lists them. */
 #include <string.h>
 
 #include "hv/console/gdb_packet.h"
@@ -9,83 +8,10 @@
 #include "hv/vcpu.h"
 #include "x86/regs.h"
 
-const char gdb_target_xml[] =
-	"<?xml version=\"1.0\"?><!DOCTYPE target SYSTEM \"gdb-target.dtd\">"
-	"<target version=\"1.0\"><architecture>i386:x86-64</architecture>"
-	"<feature name=\"org.gnu.gdb.i386.core\">"
-	"<reg name=\"rax\" bitsize=\"64\" type=\"int64\"/>"
-	"<reg name=\"rbx\" bitsize=\"64\" type=\"int64\"/>"
-	"<reg name=\"rcx\" bitsize=\"64\" type=\"int64\"/>"
-	"<reg name=\"rdx\" bitsize=\"64\" type=\"int64\"/>"
-	"<reg name=\"rsi\" bitsize=\"64\" type=\"int64\"/>"
-	"<reg name=\"rdi\" bitsize=\"64\" type=\"int64\"/>"
-	"<reg name=\"rbp\" bitsize=\"64\" type=\"data_ptr\"/>"
-	"<reg name=\"rsp\" bitsize=\"64\" type=\"data_ptr\"/>"
-	"<reg name=\"r8\" bitsize=\"64\" type=\"int64\"/>"
-	"<reg name=\"r9\" bitsize=\"64\" type=\"int64\"/>"
-	"<reg name=\"r10\" bitsize=\"64\" type=\"int64\"/>"
-	"<reg name=\"r11\" bitsize=\"64\" type=\"int64\"/>"
-	"<reg name=\"r12\" bitsize=\"64\" type=\"int64\"/>"
-	"<reg name=\"r13\" bitsize=\"64\" type=\"int64\"/>"
-	"<reg name=\"r14\" bitsize=\"64\" type=\"int64\"/>"
-	"<reg name=\"r15\" bitsize=\"64\" type=\"int64\"/>"
-	"<reg name=\"rip\" bitsize=\"64\" type=\"code_ptr\"/>"
-	"<reg name=\"eflags\" bitsize=\"32\" type=\"int32\"/>"
-	"<reg name=\"cs\" bitsize=\"32\" type=\"int32\"/>"
-	"<reg name=\"ss\" bitsize=\"32\" type=\"int32\"/>"
-	"<reg name=\"ds\" bitsize=\"32\" type=\"int32\"/>"
-	"<reg name=\"es\" bitsize=\"32\" type=\"int32\"/>"
-	"<reg name=\"fs\" bitsize=\"32\" type=\"int32\"/>"
-	"<reg name=\"gs\" bitsize=\"32\" type=\"int32\"/>"
-	"<reg name=\"st0\" bitsize=\"80\" type=\"i387_ext\"/>"
-	"<reg name=\"st1\" bitsize=\"80\" type=\"i387_ext\"/>"
-	"<reg name=\"st2\" bitsize=\"80\" type=\"i387_ext\"/>"
-	"<reg name=\"st3\" bitsize=\"80\" type=\"i387_ext\"/>"
-	"<reg name=\"st4\" bitsize=\"80\" type=\"i387_ext\"/>"
-	"<reg name=\"st5\" bitsize=\"80\" type=\"i387_ext\"/>"
-	"<reg name=\"st6\" bitsize=\"80\" type=\"i387_ext\"/>"
-	"<reg name=\"st7\" bitsize=\"80\" type=\"i387_ext\"/>"
-	"<reg name=\"fctrl\" bitsize=\"32\" type=\"int\" group=\"float\"/>"
-	"<reg name=\"fstat\" bitsize=\"32\" type=\"int\" group=\"float\"/>"
-	"<reg name=\"ftag\" bitsize=\"32\" type=\"int\" group=\"float\"/>"
-	"<reg name=\"fiseg\" bitsize=\"32\" type=\"int\" group=\"float\"/>"
-	"<reg name=\"fioff\" bitsize=\"32\" type=\"int\" group=\"float\"/>"
-	"<reg name=\"foseg\" bitsize=\"32\" type=\"int\" group=\"float\"/>"
-	"<reg name=\"fooff\" bitsize=\"32\" type=\"int\" group=\"float\"/>"
-	"<reg name=\"fop\" bitsize=\"32\" type=\"int\" group=\"float\"/>"
-	"</feature><feature name=\"org.gnu.gdb.i386.sse\">"
-	"<reg name=\"xmm0\" bitsize=\"128\" type=\"uint128\"/>"
-	"<reg name=\"xmm1\" bitsize=\"128\" type=\"uint128\"/>"
-	"<reg name=\"xmm2\" bitsize=\"128\" type=\"uint128\"/>"
-	"<reg name=\"xmm3\" bitsize=\"128\" type=\"uint128\"/>"
-	"<reg name=\"xmm4\" bitsize=\"128\" type=\"uint128\"/>"
-	"<reg name=\"xmm5\" bitsize=\"128\" type=\"uint128\"/>"
-	"<reg name=\"xmm6\" bitsize=\"128\" type=\"uint128\"/>"
-	"<reg name=\"xmm7\" bitsize=\"128\" type=\"uint128\"/>"
-	"<reg name=\"xmm8\" bitsize=\"128\" type=\"uint128\"/>"
-	"<reg name=\"xmm9\" bitsize=\"128\" type=\"uint128\"/>"
-	"<reg name=\"xmm10\" bitsize=\"128\" type=\"uint128\"/>"
-	"<reg name=\"xmm11\" bitsize=\"128\" type=\"uint128\"/>"
-	"<reg name=\"xmm12\" bitsize=\"128\" type=\"uint128\"/>"
-	"<reg name=\"xmm13\" bitsize=\"128\" type=\"uint128\"/>"
-	"<reg name=\"xmm14\" bitsize=\"128\" type=\"uint128\"/>"
-	"<reg name=\"xmm15\" bitsize=\"128\" type=\"uint128\"/>"
-	"<reg name=\"mxcsr\" bitsize=\"32\" type=\"int\" group=\"vector\"/>"
-	"</feature><feature name=\"org.gnu.gdb.i386.segments\">"
-	"<reg name=\"fs_base\" bitsize=\"64\" type=\"int\"/>"
-	"<reg name=\"gs_base\" bitsize=\"64\" type=\"int\"/>"
-	"</feature><feature name=\"org.hv.x86.system\">"
-	"<reg name=\"cr0\" bitsize=\"64\" type=\"int64\" group=\"system\"/>"
-	"<reg name=\"cr2\" bitsize=\"64\" type=\"int64\" group=\"system\"/>"
-	"<reg name=\"cr3\" bitsize=\"64\" type=\"int64\" group=\"system\"/>"
-	"<reg name=\"cr4\" bitsize=\"64\" type=\"int64\" group=\"system\"/>"
-	"<reg name=\"efer\" bitsize=\"64\" type=\"int64\" group=\"system\"/>"
-	"</feature></target>";
-
-/* Register numbers where each block starts (gdb's amd64 layout). */
 /* EFLAGS bits that are reserved zero: 3, 5, 15 and 22..31. */
 #define RFLAGS_RESERVED_ZERO 0xffc08028ull
 
+/* Register numbers where each block starts (gdb's amd64 layout). */
 enum {
 	REG_RIP = 16, REG_EFLAGS, REG_CS, REG_ST0 = 24, REG_FCTRL = 32, REG_XMM0 = 40,
 	REG_MXCSR = 56, REG_FS_BASE, REG_GS_BASE, REG_CR0, REG_CR2, REG_CR3, REG_CR4, REG_EFER,
@@ -111,31 +37,47 @@ static unsigned reg_bytes(unsigned n)
 	return 4;
 }
 
-/* Register n's value, or false for the unavailable x87/SSE state. */
-static bool reg_value(struct vcpu *v, unsigned n, uint64_t *value)
+void gdb_regs_of_vcpu(struct vcpu *v, struct gdb_regs *out)
 {
 	const struct vcpu_sregs *s = &v->paused_sregs;
 
+	for (unsigned n = 0; n < REG_RIP; n++)
+		out->gpr[n] = *vcpu_gpr(v, gpr_encoding[n]);
+	out->rip = v->rip;
+	out->rflags = v->rflags;
+	for (unsigned i = 0; i < ARRAY_SIZE(selector_seg); i++)
+		out->selector[i] = s->seg[selector_seg[i]].selector;
+	out->fs_base = s->seg[SEG_FS].base;
+	out->gs_base = s->seg[SEG_GS].base;
+	out->cr0 = s->cr0;
+	out->cr2 = s->cr2;
+	out->cr3 = s->cr3;
+	out->cr4 = s->cr4;
+	out->efer = v->efer;
+}
+
+/* Register n's value, or false for the unavailable x87/SSE state. */
+static bool reg_value(const struct gdb_regs *r, unsigned n, uint64_t *value)
+{
+	const uint64_t control[] = { r->fs_base, r->gs_base, r->cr0, r->cr2, r->cr3, r->cr4,
+				     r->efer };
+
 	if (n < REG_RIP)
-		*value = *vcpu_gpr(v, gpr_encoding[n]);
+		*value = r->gpr[n];
 	else if (n == REG_RIP)
-		*value = v->rip;
+		*value = r->rip;
 	else if (n == REG_EFLAGS)
-		*value = v->rflags;
+		*value = r->rflags;
 	else if (n < REG_ST0)
-		*value = s->seg[selector_seg[n - REG_CS]].selector;
+		*value = r->selector[n - REG_CS];
 	else if (n < REG_FS_BASE)
 		return false;
-	else if (n == REG_FS_BASE || n == REG_GS_BASE)
-		*value = s->seg[n == REG_FS_BASE ? SEG_FS : SEG_GS].base;
-	else if (n == REG_EFER)
-		*value = v->efer;
 	else
-		*value = n == REG_CR0 ? s->cr0 : n == REG_CR2 ? s->cr2 : n == REG_CR3 ? s->cr3 : s->cr4;
+		*value = control[n - REG_FS_BASE];
 	return true;
 }
 
-bool gdb_reg_read(struct vcpu *v, unsigned n, char *out)
+bool gdb_reg_read(const struct gdb_regs *r, unsigned n, char *out)
 {
 	uint64_t value;
 	unsigned bytes;
@@ -143,7 +85,7 @@ bool gdb_reg_read(struct vcpu *v, unsigned n, char *out)
 	if (n >= GDB_NR_REGS)
 		return false;
 	bytes = reg_bytes(n);
-	if (!reg_value(v, n, &value)) {
+	if (!reg_value(r, n, &value)) {
 		memset(out, 'x', 2 * bytes);
 		out[2 * bytes] = '\0';
 		return true;
@@ -176,12 +118,12 @@ bool gdb_reg_write(struct vcpu *v, unsigned n, const char *hex)
 	return true;
 }
 
-void gdb_regs_read_all(struct vcpu *v, char *out)
+void gdb_regs_read_all(const struct gdb_regs *r, char *out)
 {
 	size_t len = 0;
 
 	for (unsigned n = 0; n < GDB_NR_REGS; n++) {
-		gdb_reg_read(v, n, out + len);
+		gdb_reg_read(r, n, out + len);
 		len += 2 * reg_bytes(n);
 	}
 }

@@ -11,9 +11,10 @@
 
 #include "drivers/uart16550.h"
 #include "hv/console/gdb_break.h"
-#include "hv/console/gdb_packet.h"
+#include "hv/console/gdb_link.h"
 #include "hv/console/gdb_regs.h"
 #include "hv/console/gdb_stub.h"
+#include "hv/console/gdb_target.h"
 #include "hv/console/monitor.h"
 #include "hv/console/mux.h"
 #include "hv/guest_mem.h"
@@ -23,7 +24,7 @@
 
 #define SIGINT		2
 #define SIGTRAP		5
-#define REPLY_MAX	(2 * GDB_PACKET_MAX + 8)
+#define REPLY_MAX	GDB_LINK_REPLY_MAX
 
 enum gdb_state {
 	GDB_DETACHED,		/* no gdb session, the VM runs */
@@ -34,31 +35,21 @@ enum gdb_state {
 
 static struct {
 	bool started;
-	uint16_t port;
-	struct gdb_rx rx;
+	struct gdb_link link;
 	struct vm *vm;			/* the target; NULL: the first VM at attach */
 	unsigned thread;		/* the vCPU g, m and friends use */
 	enum gdb_state state;
 	int stop_signal;		/* for the reply of the stop under way */
 	bool reply_owed;		/* gdb waits for a stop reply ('?', continue) */
 	bool detaching;			/* 'D' came while the VM ran: finish it once stopped */
-	char frame[REPLY_MAX + 4];	/* the last packet sent, for a '-' */
-	size_t frame_len;
 	char reply[REPLY_MAX];
 	size_t reply_len;		/* console output of a qRcmd, as hex */
 } gdb;
 
-static void send_bytes(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		uart_putc(gdb.port, s[i]);
-}
-
-/* Send `payload` as a packet (and keep it for a resend). */
+/* Send `payload` as a packet (the link keeps it for a resend). */
 static void send_packet(const char *payload)
 {
-	gdb.frame_len = gdb_frame(gdb.frame, sizeof(gdb.frame), payload, strlen(payload));
-	send_bytes(gdb.frame, gdb.frame_len);
+	gdb_link_send(&gdb.link, payload);
 }
 
 void gdb_boot(uint16_t port, struct vm *vms, size_t n)
@@ -72,7 +63,7 @@ void gdb_boot(uint16_t port, struct vm *vms, size_t n)
 		log_warn("gdb: no UART at %#x: no GDB stub", port);
 		port = 0;
 	}
-	gdb.port = port;
+	gdb.link.port = port;
 	gdb.started = port;
 	if (!target)
 		return;
@@ -139,8 +130,7 @@ static void read_memory(const char *p, struct vcpu *v)
 	uint64_t addr, len;
 	struct gwalk_result r;
 
-	if (!gdb_parse_hex(&p, &addr) || *p++ != ',' || !gdb_parse_hex(&p, &len) || *p ||
-	    len > sizeof(buf)) {
+	if (!gdb_parse_range(&p, &addr, &len) || *p || len > sizeof(buf)) {
 		send_packet("E01");
 		return;
 	}
@@ -163,8 +153,7 @@ static void write_memory(char *p, size_t packet_len, struct vcpu *v, bool binary
 	char *data;
 	int got;
 
-	if (!gdb_parse_hex(&q, &addr) || *q++ != ',' || !gdb_parse_hex(&q, &len) || *q++ != ':' ||
-	    len > sizeof(buf)) {
+	if (!gdb_parse_range(&q, &addr, &len) || *q++ != ':' || len > sizeof(buf)) {
 		send_packet("E01");
 		return;
 	}
@@ -183,28 +172,6 @@ static void write_memory(char *p, size_t packet_len, struct vcpu *v, bool binary
 	/* A debugger writes where the guest may only read (code, say). */
 	send_packet(guest_virt_write(v, &v->paused_sregs, addr, buf, len, 0, &r) == GWALK_OK ?
 		    "OK" : "E14");
-}
-
-/* `qXfer:features:read:target.xml:OFF,LEN`. */
-static void read_features(const char *p)
-{
-	size_t total = strlen(gdb_target_xml);
-	uint64_t off, len;
-
-	if (strncmp(p, "target.xml:", 11)) {
-		send_packet("E00");
-		return;
-	}
-	p += 11;
-	if (!gdb_parse_hex(&p, &off) || *p++ != ',' || !gdb_parse_hex(&p, &len) || off > total) {
-		send_packet("E01");
-		return;
-	}
-	len = MIN(len, MIN((uint64_t)(total - off), (uint64_t)GDB_PACKET_MAX - 1));
-	gdb.reply[0] = off + len < total ? 'm' : 'l';
-	memcpy(gdb.reply + 1, gdb_target_xml + off, len);
-	gdb.reply[1 + len] = '\0';
-	send_packet(gdb.reply);
 }
 
 /* Collects a monitor command's output for qRcmd, as hex. */
@@ -263,7 +230,8 @@ static void query(const char *p)
 	if (!strncmp(p, "Supported", 9)) {
 		send_packet("PacketSize=1000;qXfer:features:read+;vContSupported+;swbreak+;hwbreak+");
 	} else if (!strncmp(p, "Xfer:features:read:", 19)) {
-		read_features(p + 19);
+		gdb_target_read(p + 19, gdb.reply);
+		send_packet(gdb.reply);
 	} else if (!strcmp(p, "fThreadInfo")) {
 		unsigned n = READ_ONCE(gdb.vm->nr_vcpus);	/* 0 once it ended: an empty list */
 
@@ -395,17 +363,8 @@ static void detach(void)
 static void select_thread(const char *p, bool select)
 {
 	int64_t tid;
-	uint64_t u;
 
-	if (p[0] == '-' && p[1] == '1' && !p[2]) {
-		tid = -1;
-	} else if (gdb_parse_hex(&p, &u) && !*p) {
-		tid = (int64_t)u;
-	} else {
-		send_packet("E01");
-		return;
-	}
-	if (tid > 0 && !thread_vcpu((uint64_t)tid)) {
+	if (!gdb_parse_thread(p, &tid) || (tid > 0 && !thread_vcpu((uint64_t)tid))) {
 		send_packet("E01");
 		return;
 	}
@@ -417,21 +376,26 @@ static void select_thread(const char *p, bool select)
 /* `p N` and `P N=VALUE`. */
 static void reg_packet(const char *p, struct vcpu *v, bool write)
 {
+	struct gdb_regs regs;
 	uint64_t n;
 
 	if (!gdb_parse_hex(&p, &n) || (write ? *p++ != '=' : *p != '\0') || n >= GDB_NR_REGS) {
 		send_packet("E01");
 		return;
 	}
-	if (write)
+	if (write) {
 		send_packet(gdb_reg_write(v, (unsigned)n, p) ? "OK" : "E01");
-	else if (gdb_reg_read(v, (unsigned)n, gdb.reply))
-		send_packet(gdb.reply);
+		return;
+	}
+	gdb_regs_of_vcpu(v, &regs);
+	gdb_reg_read(&regs, (unsigned)n, gdb.reply);
+	send_packet(gdb.reply);
 }
 
 /* Commands that need the target stopped, on the selected thread. */
 static void stopped_command(char *p, size_t len)
 {
+	struct gdb_regs regs;
 	struct vcpu *v;
 
 	spin_lock(&gdb.vm->input_lock);	/* the monitor may kill it meanwhile */
@@ -443,7 +407,8 @@ static void stopped_command(char *p, size_t len)
 	}
 	switch (p[0]) {
 	case 'g':
-		gdb_regs_read_all(v, gdb.reply);
+		gdb_regs_of_vcpu(v, &regs);
+		gdb_regs_read_all(&regs, gdb.reply);
 		send_packet(gdb.reply);
 		break;
 	case 'p':
@@ -510,7 +475,7 @@ static void handle_packet(char *p, size_t len)
 			send_packet("");
 		break;
 	case 'H':
-		select_thread(p + 2, p[1] == 'g' || p[1] == 'c');
+		select_thread(p[1] ? p + 2 : p + 1, p[1] == 'g' || p[1] == 'c');
 		break;
 	case 'T':
 		select_thread(p + 1, false);
@@ -565,29 +530,15 @@ static void advance(void)
 
 void gdb_poll(void)
 {
-	int c;
+	enum gdb_rx_event event;
 
 	if (!gdb.started)
 		return;
-	while ((c = uart_getc(gdb.port)) >= 0) {
-		switch (gdb_rx_byte(&gdb.rx, (uint8_t)c)) {
-		case GDB_RX_PACKET:
-			send_bytes("+", 1);
-			handle_packet(gdb.rx.buf, gdb.rx.len);
-			break;
-		case GDB_RX_BAD:
-			send_bytes("-", 1);
-			break;
-		case GDB_RX_INTERRUPT:
-			if (gdb.state == GDB_RUNNING)
-				stop(SIGINT);
-			break;
-		case GDB_RX_NACK:
-			send_bytes(gdb.frame, gdb.frame_len);
-			break;
-		case GDB_RX_NONE:
-			break;
-		}
+	while ((event = gdb_link_poll(&gdb.link)) != GDB_RX_NONE) {
+		if (event == GDB_RX_PACKET)
+			handle_packet(gdb.link.rx.buf, gdb.link.rx.len);
+		else if (gdb.state == GDB_RUNNING)
+			stop(SIGINT);	/* Ctrl-C */
 	}
 	advance();
 }

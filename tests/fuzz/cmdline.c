@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(o->console_baud >= 1 && UART_CLOCK_BAUD % o->console_baud == 0);
 	FUZZ_CHECK(o->smp_max >= 1 && o->smp_max <= MAX_CPUS);
 	FUZZ_CHECK(o->idle <= IDLE_POWEROFF);
-	FUZZ_CHECK(o->panic <= PANIC_REBOOT);
+	FUZZ_CHECK(o->panic <= PANIC_GDB && (o->panic != PANIC_GDB || o->gdb_port));
 	FUZZ_CHECK(o->selftest <= SELFTEST_PANIC && selftest_name(o->selftest));
 	FUZZ_CHECK(memchr(o->focus, '\0', sizeof(o->focus)));
 	FUZZ_CHECK(o->history_kib >= 1 && o->history_kib <= HISTORY_KIB_MAX);

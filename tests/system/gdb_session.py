@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Drive Debian's gdb against the hypervisor's GDB stub, as a developer would.
 
-    gdb_session.py ISO LOG SCRIPT [QEMU ARGS...]
-    gdb_session.py --bochs MODEL CPUS MEGS ISO LOG SCRIPT
+    gdb_session.py [--wait-for TEXT] ISO LOG SCRIPT [QEMU ARGS...]
+    gdb_session.py [--wait-for TEXT] --bochs MODEL CPUS MEGS ISO LOG SCRIPT
 
 Boots ISO in QEMU (tools/qemu.sh) or Bochs (tools/bochs.sh) with COM1 (the
 console) written to LOG and COM2 (the stub, `gdb=com2`) on a local TCP
-socket, starts gdb, connects it with `target remote` and plays SCRIPT
+socket, starts gdb once TEXT (default `hv: ready`: the stub is up) is in
+LOG under QEMU, connects it with `target remote` and plays SCRIPT
 against gdb's own terminal, with the steps of console_session.py (`key` is
-not used; `type \\x03` is Ctrl-C). What gdb printed goes to LOG.gdb. Exit 0
+not used; `type \\x03` is Ctrl-C). gdb's $stub_port holds the socket's port,
+for a script that connects again (`eval "target remote tcp:127.0.0.1:%d",
+$stub_port`). What gdb printed goes to LOG.gdb. Exit 0
 when every step passed, else 1 with the failed step on stdout.
 """
 import os
@@ -24,6 +27,9 @@ from console_session import (STEP_TIMEOUT, emulator_command, free_port, play, us
 
 def main():
     args = sys.argv[1:]
+    wait_for = "hv: ready"
+    if args[:1] == ["--wait-for"]:
+        wait_for, args = args[1], args[2:]
     if usage_error(args, __doc__):
         return 2
     port = free_port()
@@ -36,7 +42,7 @@ def main():
         # so gdb waits (remotetimeout) for the stub instead.
         for _ in range(100 if args[0] != "--bochs" else 0):
             time.sleep(0.1)
-            if os.path.exists(log) and "hv: ready" in open(log, errors="replace").read():
+            if os.path.exists(log) and wait_for in open(log, errors="replace").read():
                 break
         with open(log + ".gdb", "w") as transcript, open(script_file) as f:
             gdb = pexpect.spawn("gdb", ["-q", "-nx"], encoding="utf-8", codec_errors="replace",
@@ -48,6 +54,7 @@ def main():
             gdb.sendline(f"set remotetimeout {STEP_TIMEOUT}")
             if args[0] == "--bochs":
                 time.sleep(1)	# Bochs listens once it has started
+            gdb.sendline(f"set $stub_port = {port}")
             gdb.sendline(f"target remote tcp:127.0.0.1:{port}")
             failure = play(gdb, f.read(), transcript)
             gdb.terminate(force=True)

@@ -130,11 +130,12 @@ expect_clean_boot() {
 }
 
 # Fail unless the boot CPU reported exception MNEMONIC (e.g. UD) from the
-# self-test with a symbolized backtrace, then halted (the machine stays up).
+# self-test with a symbolized backtrace, then ended it as a panic=halt
+# (the machine stays up).
 expect_selftest_exception() {
 	expect_line "EXCEPTION #$1 \\(vector [0-9]+\\)"
 	expect_line "#[0-9]+ 0x[0-9a-f]+ (\\? )?traps_selftest\\+0x"
-	expect_line "cpu0 halted"
+	expect_line "hv: halted after the panic"
 	expect_no_line "hv: ready"
 	((timed_out)) || fail "the machine stopped; a halted CPU should leave it running"
 }
@@ -500,6 +501,86 @@ expect Inferior 1 \(Remote target\) detached
 sleep 3
 STEPS
 	} >"$1"
+}
+
+# Write the gdb session of qemu-panic-gdb into FILE: the hypervisor's own
+# post-mortem after selftest=pf with panic=gdb, with the symbols of hv.elf.
+# rip within provoke_page_fault (nm's address and size) before the
+# symbols are loaded; the backtrace from the fault through traps_selftest
+# and boot_main to the entry; CR2 the address written; code bytes as in
+# the ELF; a variable read through its type; page 0, the address that
+# faulted, the local APIC's registers and a non-canonical address refused;
+# continue answered with the same stop; with `reattach` as the second
+# argument a detach and a second attach (Bochs takes one connection
+# only); then kill.
+panic_gdb_steps() {
+	local start size code i bytes=""
+	read -r start size < <(nm -S "$hv_elf" | awk '$4 == "provoke_page_fault" { print $1, $2 }')
+	[[ -n $start ]] || fail "no provoke_page_fault in $hv_elf"
+	code=$(objdump -s --start-address="0x$start" --stop-address=$((0x$start + 4)) "$hv_elf" |
+		awk 'END { print $2 }')
+	for i in 0 2 4 6; do
+		bytes+="\\s+0x${code:i:2}"
+	done
+	{
+		cat <<STEPS
+expect Remote debugging using
+expect 0x[0-9a-f]+ in \?\? \(\)
+send p \$pc >= 0x$start && \$pc < 0x$start + 0x$size
+expect \\\$[0-9]+ = 1
+send set confirm off
+send file $hv_elf
+expect Reading symbols from
+send bt
+expect #0 +0x[0-9a-f]+ in provoke_page_fault \(\)
+expect #1 +0x[0-9a-f]+ in traps_selftest \(which=
+expect #2 +0x[0-9a-f]+ in boot_main \(
+expect #3 +0x[0-9a-f]+ in long_mode \(\)
+send info symbol \$pc
+expect provoke_page_fault \+ [0-9]+ in section \.text
+send p/x \$cr2
+expect = 0x7ffffffff000
+send x/4xb provoke_page_fault
+expect <provoke_page_fault>:$bytes
+send p (enum panic_action)hv_options.panic
+expect = PANIC_GDB
+send p \$st0
+expect <unavailable>
+send x/xg 0
+expect Cannot access memory at address 0x0
+send x/xg 0x7ffffffff000
+expect Cannot access memory at address 0x7ffffffff000
+send x/wx 0xfee00030
+expect Cannot access memory at address 0xfee00030
+send x/xg 0x8000000000000000
+expect Cannot access memory at address 0x8000000000000000
+send continue
+expect received signal SIGSEGV
+send bt 1
+expect #0 +0x[0-9a-f]+ in provoke_page_fault \(\)
+STEPS
+		[[ ${2:-} == reattach ]] && cat <<STEPS
+send detach
+expect Inferior 1 \(Remote target\) detached
+send eval "target remote tcp:127.0.0.1:%d", \$stub_port
+expect Remote debugging using
+expect in provoke_page_fault \(\)
+STEPS
+		cat <<STEPS
+send kill
+expect Inferior 1 \(Remote target\) killed
+STEPS
+	} >"$1"
+}
+
+# After a panic_gdb_steps session: the fault reported, the post-mortem
+# served, and gdb's kill resetting the machine; the boot never went on.
+expect_panic_gdb_verdicts() {
+	expect_line 'EXCEPTION #PF \(vector 14\)'
+	expect_line 'hv: serving the panicked state of cpu0 to gdb on COM2$'
+	expect_line 'hv: gdb killed the panicked hypervisor$'
+	expect_line 'hv: reboot$'
+	expect_no_line 'hv: ready|hv: halted'
 }
 
 # After a gdb64 session: the guest ran on after the detach, reading its

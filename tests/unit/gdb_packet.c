@@ -1,5 +1,6 @@
 /* GDB packet framing: checksums both ways, acks and Ctrl-C between
- * packets, escapes, overlong packets, and the hex helpers' limits. */
+ * packets, escapes, overlong packets, and the limits of the hex, range
+ * and thread-id parsers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -88,6 +89,34 @@ static void test_hex(void **state)
 	assert_int_equal(gdb_hex_digit('G'), -1);
 }
 
+static void test_range_and_thread(void **state)
+{
+	const char *p = "2053a0,8:x";
+	uint64_t addr, len;
+	int64_t tid;
+
+	assert_true(gdb_parse_range(&p, &addr, &len));
+	assert_int_equal(addr, 0x2053a0);
+	assert_int_equal(len, 8);
+	assert_string_equal(p, ":x");
+	p = "10";
+	assert_false(gdb_parse_range(&p, &addr, &len));			/* no length */
+	p = "10,";
+	assert_false(gdb_parse_range(&p, &addr, &len));
+	p = ",4";
+	assert_false(gdb_parse_range(&p, &addr, &len));			/* no address */
+	assert_true(gdb_parse_thread("-1", &tid));
+	assert_int_equal(tid, -1);
+	assert_true(gdb_parse_thread("0", &tid));
+	assert_int_equal(tid, 0);
+	assert_true(gdb_parse_thread("1f", &tid));
+	assert_int_equal(tid, 0x1f);
+	assert_false(gdb_parse_thread("", &tid));
+	assert_false(gdb_parse_thread("-2", &tid));
+	assert_false(gdb_parse_thread("1x", &tid));
+	assert_false(gdb_parse_thread("8000000000000000", &tid));	/* not an int64 */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -95,6 +124,7 @@ int main(void)
 		cmocka_unit_test(test_overlong_is_refused),
 		cmocka_unit_test(test_frame_and_escape),
 		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_range_and_thread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

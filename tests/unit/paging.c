@@ -357,6 +357,38 @@ static void test_map_4k_at_runtime(void **state)
 	free(pool.mem);
 }
 
+/* paging_lookup() finds the leaf walk() finds, and nothing the identity
+ * map cannot reach, however the address's unused bits alias a mapping. */
+static void test_lookup(void **state)
+{
+	static const uint64_t addrs[] = {
+		0, 0xfff, 0x1000, 0x9f000, 0xa0000, 0x100000, 0x7ffdf000, 0xc0000000,
+		0xfee00000, 0x100000000, 0x250000000, 0x280000000, 0x1000200000,
+		0x202000, 0x20a000, 0x20e000,	/* the image's text, rodata, data */
+	};
+	struct page_pool pool = pool_new(64);
+	struct pt_page_source src = { pool_alloc, &pool };
+	uint64_t root = paging_build(&pc_map, &image, true, &src);
+
+	assert_int_not_equal(root, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(addrs); i++) {
+		struct xlate x = walk(&pool, root, addrs[i]);
+		uint64_t leaf = paging_lookup(root, addrs[i]);
+
+		assert_int_equal(leaf != 0, x.present);
+		if (!x.present)
+			continue;
+		assert_int_equal((leaf & PTE_ADDR_MASK) + addrs[i] % x.page_size, x.pa);
+		assert_int_equal((leaf & PTE_PCD) && (leaf & PTE_PWT), x.uncacheable);
+	}
+	/* 0x100000 is RAM: its aliases in the upper half and beyond it are not. */
+	assert_int_not_equal(paging_lookup(root, 0x100000), 0);
+	assert_int_equal(paging_lookup(root, 0x1000000100000), 0);
+	assert_int_equal(paging_lookup(root, 0xffff800000100000), 0);
+	assert_int_equal(paging_lookup(root, PAGING_IDENTITY_LIMIT), 0);
+	free(pool.mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_ram_beyond_identity_limit_is_clipped),
 		cmocka_unit_test(test_build_failures),
 		cmocka_unit_test(test_map_4k_at_runtime),
+		cmocka_unit_test(test_lookup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
