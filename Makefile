@@ -104,7 +104,9 @@ unit: $(UNIT_BINS)
 
 # Fuzz targets: tests/fuzz/fuzz.mk lists them and their sources, built with
 # clang's libFuzzer under ASan and UBSan. `make fuzz` runs each for
-# FUZZ_SECONDS, `make fuzz-smoke` (in `make test`) for FUZZ_SMOKE_SECONDS.
+# FUZZ_SECONDS, then the exit-path fuzzer guest for FUZZ_EXITS exits in
+# QEMU (tools/fuzz-exits.sh); `make fuzz-smoke` (in `make test`) runs the
+# targets for FUZZ_SMOKE_SECONDS.
 include tests/fuzz/fuzz.mk
 FUZZ_CC := clang
 FUZZ_CFLAGS := $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -120,8 +122,12 @@ endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rules,$(t))))
 FUZZ_BINS := $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
 
-fuzz: deps $(FUZZ_BINS)
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_WORK=$(BUILD)/fuzz tools/fuzz.sh $(FUZZ_BINS)
+FUZZ_EXITS ?= 1000000
+
+fuzz: deps $(FUZZ_BINS) $(BUILD)/hv.elf guests
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_WORK=$(BUILD)/fuzz tools/fuzz.sh $(FUZZ_BINS); \
+	targets=$$?; FUZZ_EXITS=$(FUZZ_EXITS) FUZZ_WORK=$(BUILD)/fuzz tools/fuzz-exits.sh && \
+	exit $$targets
 
 fuzz-smoke: $(FUZZ_BINS)
 	@FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) FUZZ_WORK=$(BUILD)/fuzz tools/fuzz.sh $(FUZZ_BINS)

@@ -1,6 +1,7 @@
 /* The guest's CPUID view. */
 #include <string.h>
 
+#include "cpu/fpu.h"
 #include "drivers/tsc.h"
 #include "hv/cpuid.h"
 #include "hv/dev/vlapic.h"
@@ -18,6 +19,7 @@
 #define CPUID_PMU_LEAF		0xa	/* Intel's architectural performance monitoring */
 #define CPUID_SVM_LEAF		0x8000000a
 #define CPUID_TOPOLOGY_LEAF	0xb
+#define CPUID_XSAVE_LEAF	0xd
 
 bool cpuid_host_is_intel(void)
 {
@@ -61,6 +63,13 @@ struct cpuid_regs cpuid_guest(uint32_t leaf, uint32_t subleaf, const struct cpui
 		break;
 	case CPUID_TOPOLOGY_LEAF:
 		r.edx = v->apic_id;
+		break;
+	case CPUID_XSAVE_LEAF:
+		/* The XCR0 components XSETBV takes (MPX, say, it refuses). */
+		if (subleaf == 0) {
+			r.eax &= (uint32_t)fpu_xcr0_supported();
+			r.edx &= (uint32_t)(fpu_xcr0_supported() >> 32);
+		}
 		break;
 	case 0x80000001:
 		r.ecx &= ~(EXT1_ECX_SVM | EXT1_ECX_PERFCTR_CORE);

@@ -19,8 +19,9 @@ struct cpuid_vcpu {
  * hypervisor bit and leaves (signature, and TSC and APIC timer frequencies
  * at 0x40000010); x2APIC and TSC-deadline, which the vLAPIC provides; SVM,
  * VMX, MONITOR/MWAIT and the performance counters hidden; OSXSAVE, the APIC bit and the APIC IDs of
- * leaves 1 and 0xB as the vCPU's state has them. Leaf 0xD follows the
- * XCR0 loaded now, which is the running vCPU's. */
+ * leaves 1 and 0xB as the vCPU's state has them. Leaf 0xD lists the XCR0
+ * components the hypervisor hands out and follows the XCR0 loaded now,
+ * which is the running vCPU's. */
 struct cpuid_regs cpuid_guest(uint32_t leaf, uint32_t subleaf, const struct cpuid_vcpu *v);
 
 /* Whether the host's CPUID vendor, which guests see too, is Intel's. */

@@ -79,9 +79,9 @@ static void record_info(struct exit_trace_entry *t, const struct vcpu *v,
 		t->info = e->exception.vector | (e->exception.has_error ? EXC_HAS_ERROR : 0);
 		t->detail = e->exception.error;
 		break;
-	case EXIT_CR8:
-		t->info = (uint64_t)(int64_t)e->cr8.gpr;
-		t->detail = e->cr8.write;
+	case EXIT_CR_ACCESS:
+		t->info = (uint64_t)(int64_t)e->cr.gpr;
+		t->detail = (uint32_t)e->cr.cr << 1 | e->cr.write;
 		break;
 	default:
 		break;
@@ -162,11 +162,12 @@ static void format_info(const struct exit_trace_entry *t, char *buf, size_t len)
 		else
 			snprintf(buf, len, " vector=%llu", info & 0xff);
 		break;
-	case EXIT_CR8:
+	case EXIT_CR_ACCESS:
 		if ((int64_t)info < 0)
-			snprintf(buf, len, " %s", t->detail ? "write" : "read");
+			snprintf(buf, len, " cr%u %s", t->detail >> 1, t->detail & 1 ? "write" : "read");
 		else
-			snprintf(buf, len, " %s gpr=%llu", t->detail ? "write" : "read", info);
+			snprintf(buf, len, " cr%u %s gpr=%llu", t->detail >> 1,
+				 t->detail & 1 ? "write" : "read", info);
 		break;
 	default:
 		break;

@@ -121,8 +121,15 @@ bool mmio_emulate(struct vcpu *v, uint64_t gpa, bool write)
 		return guest_fault(v, st, &r, linear, insn.seg == INSN_SS);
 	/* The guest's tables changed under us (another vCPU): let the CPU
 	 * retry the instruction. */
-	if (r.gpa >> 12 != gpa >> 12 || (r.gpa & 4095) + insn.size > 4096)
+	if (r.gpa >> 12 != gpa >> 12)
 		return true;
+	/* Retried, an access that runs past the device's page would fault
+	 * here forever. */
+	if ((r.gpa & 4095) + insn.size > 4096) {
+		vm_stop(v->vm, v, "MMIO access of %u bytes at guest-physical %#llx crosses into the next page (rip=%#llx)",
+			insn.size, (unsigned long long)r.gpa, (unsigned long long)v->rip);
+		return false;
+	}
 	target.gpa = r.gpa;
 	if (!mmio_device(v, r.gpa, &mem))
 		return true;

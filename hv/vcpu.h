@@ -83,6 +83,7 @@ struct vcpu_owned {
 #define MTRR_FIXED_COUNT	11	/* fixed-range registers */
 
 struct vcpu_msrs {
+	uint64_t pat;
 	uint64_t mtrr_def_type;
 	uint64_t mtrr_fixed[MTRR_FIXED_COUNT];
 	uint64_t mtrr_var[2 * MTRR_VAR_COUNT];	/* PHYSBASE, PHYSMASK pairs */

@@ -5,11 +5,10 @@
 #include "cpu/timer.h"
 #include "drivers/tsc.h"
 #include "hv/cpuid.h"
-#include "hv/dev/insn.h"
+#include "hv/cr.h"
 #include "hv/dev/vdev.h"
 #include "hv/dev/vlapic.h"
 #include "hv/exit_trace.h"
-#include "hv/guest_mem.h"
 #include "hv/hypercall.h"
 #include "hv/mmio.h"
 #include "hv/msr.h"
@@ -151,43 +150,6 @@ static bool handle_xsetbv(struct vcpu *v, const struct vm_exit *e)
 	return true;
 }
 
-/* MOV to/from CR8: the vLAPIC's TPR bits 7:4. Without decode assists
- * (QEMU) the instruction names the GPR and its own length. */
-static bool handle_cr8(struct vcpu *v, const struct vm_exit *e)
-{
-	struct insn_mov_cr mov = { .len = e->insn_len, .gpr = e->cr8.gpr };
-	uint64_t *gpr;
-
-	if (e->cr8.gpr < 0 || !e->insn_len) {
-		struct vcpu_sregs s;
-		enum guest_decode d;
-		bool resume;
-
-		vendor->get_sregs(v, &s);
-		d = guest_decode_mov_cr(v, &s, false, &mov, &resume);
-		if (d == GUEST_FETCH_FAULTED)
-			return resume;
-		if (d == GUEST_NOT_DECODED || mov.cr != 8) {
-			vm_stop(v->vm, v, "a CR8 exit at rip=%#llx that is not a MOV to or from CR8",
-				(unsigned long long)v->rip);
-			return false;
-		}
-	}
-	gpr = vcpu_gpr(v, mov.gpr);
-	if (e->cr8.write) {
-		if (*gpr & ~0xfull) {
-			vendor->inject_exception(v, VECTOR_GP, true, 0);
-			return true;
-		}
-		vlapic_set_tpr(v->lapic, *gpr << 4);
-	} else {
-		*gpr = vlapic_tpr(v->lapic) >> 4;
-	}
-	v->rip += mov.len;
-	vendor->clear_interrupt_shadow(v);
-	return true;
-}
-
 /* HLT: sleep until an event can end it. With interrupts off, only another
  * vCPU's NMI or INIT can, and a VM with one vCPU has none. */
 static bool handle_hlt(struct vcpu *v, const struct vm_exit *e)
@@ -230,8 +192,8 @@ static bool handle_exit(struct vcpu *v, const struct vm_exit *e)
 		return true;
 	case EXIT_XSETBV:
 		return handle_xsetbv(v, e);
-	case EXIT_CR8:
-		return handle_cr8(v, e);
+	case EXIT_CR_ACCESS:
+		return cr_exit_handle(v, e);
 	case EXIT_PAUSE:
 		v->yield = true;
 		return true;

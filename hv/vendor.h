@@ -53,6 +53,14 @@ struct vendor_ops {
 	/* The instruction the guest was in the shadow of has been emulated or
 	 * skipped: the STI / MOV SS shadow ends. */
 	void (*clear_interrupt_shadow)(struct vcpu *v);
+	/* Load the guest's CR0 with `cr0`, a write the core has checked
+	 * (hv/cr.c), entering or leaving IA-32e mode as a paging switch with
+	 * EFER.LME does; the core flushes what the change requires. */
+	void (*set_cr0)(struct vcpu *v, uint64_t cr0);
+	/* The same for CR4. */
+	void (*set_cr4)(struct vcpu *v, uint64_t cr4);
+	/* Load the guest's PAT (a valid one, hv/msr.c keeps it). */
+	void (*set_pat)(struct vcpu *v, uint64_t pat);
 	/* Drop the guest's cached translations before its next entry. */
 	void (*flush_guest_tlb)(struct vcpu *v);
 	/* Put `v` in the state INIT leaves: real mode, paging off, segments

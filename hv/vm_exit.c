@@ -7,7 +7,7 @@ static const char *const exit_names[] = {
 	[EXIT_MSR_READ] = "rdmsr", [EXIT_MSR_WRITE] = "wrmsr", [EXIT_HYPERCALL] = "hypercall",
 	[EXIT_TDP_FAULT] = "tdp-fault", [EXIT_TRIPLE_FAULT] = "triple-fault",
 	[EXIT_EXCEPTION] = "exception", [EXIT_UNDEFINED_INSN] = "ud", [EXIT_INTERRUPT] = "interrupt",
-	[EXIT_XSETBV] = "xsetbv", [EXIT_CR8] = "cr8", [EXIT_IRQ_WINDOW] = "irq-window",
+	[EXIT_XSETBV] = "xsetbv", [EXIT_CR_ACCESS] = "cr", [EXIT_IRQ_WINDOW] = "irq-window",
 	[EXIT_NMI_WINDOW] = "nmi-window", [EXIT_PAUSE] = "pause", [EXIT_INIT] = "init",
 	[EXIT_SINGLE_STEP] = "single-step", [EXIT_DR_ACCESS] = "dr-access",
 	[EXIT_FAILED_ENTRY] = "failed-entry", [EXIT_UNHANDLED] = "unhandled",

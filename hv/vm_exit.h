@@ -17,7 +17,7 @@ enum vm_exit_reason {
 	EXIT_UNDEFINED_INSN,	/* hidden virtualization instructions: #UD */
 	EXIT_INTERRUPT,		/* a host interrupt arrived: just re-enter */
 	EXIT_XSETBV,
-	EXIT_CR8,		/* MOV to/from CR8, the task priority */
+	EXIT_CR_ACCESS,		/* MOV to/from CR8 (the task priority); MOV to CR0, CR4; LMSW */
 	EXIT_IRQ_WINDOW,	/* the guest can take an interrupt now */
 	EXIT_NMI_WINDOW,	/* ... an NMI */
 	EXIT_PAUSE,		/* a spin loop (pause filter / PLE): yield */
@@ -51,9 +51,10 @@ struct vm_exit {
 			uint64_t dr6;		/* #DB: what caused it, in DR6's bits */
 		} exception;
 		struct {
-			bool write;		/* MOV to CR8 */
+			uint8_t cr;		/* 0, 4 or 8 */
+			bool write;		/* a write (MOV to the CR, LMSW) */
 			int gpr;		/* the GPR, or -1: decode the instruction */
-		} cr8;
+		} cr;
 		struct {
 			bool write;		/* MOV to DRn */
 			uint8_t dr;

@@ -64,6 +64,17 @@ void svm_set_dr(struct vcpu *v, unsigned n, uint64_t value);
  * window's step need. */
 void svm_debug_intercepts(struct svm_vcpu *sv);
 
+/* Add the control-register intercepts to `c` (svm_cr.c). */
+void svm_cr_intercepts(struct vmcb_control *c);
+
+/* Load the guest's CR0 / CR4 (the vendor ops). */
+void svm_set_cr0(struct vcpu *v, uint64_t cr0);
+void svm_set_cr4(struct vcpu *v, uint64_t cr4);
+
+/* EFER as VMRUN must load it for `v`: the guest's, LME only with paging
+ * on, and SVME, which VMRUN requires. */
+uint64_t svm_guest_efer(const struct vcpu *v);
+
 /* Decode the VMCB's exit into the vendor-neutral form. */
 void svm_exit_decode(const struct vmcb *vmcb, struct vm_exit *exit);
 

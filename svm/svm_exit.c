@@ -1,8 +1,9 @@
 /* Decoding a #VMEXIT into the vendor-neutral struct vm_exit. Without
  * NRIPS (QEMU's TCG) the instruction lengths are those of the fixed
  * encodings that exit: CPUID, RDMSR/WRMSR, HLT, VMMCALL, XSETBV and INT3 (a
- * PAUSE exit is not skipped: the guest runs the PAUSE again); CR8 and DR
- * accesses without decode assists are decoded by the core; an I/O exit
+ * PAUSE exit is not skipped: the guest runs the PAUSE again); control and
+ * debug register accesses without decode assists are decoded by the core
+ * (an LMSW is decoded there always); an I/O exit
  * reports the next RIP itself in exit_info2. */
 #include <stdio.h>
 
@@ -76,6 +77,8 @@ void svm_exit_decode(const struct vmcb *vmcb, struct vm_exit *exit)
 	case SVM_EXIT_STGI:
 	case SVM_EXIT_CLGI:
 	case SVM_EXIT_SKINIT:
+	case SVM_EXIT_MONITOR:
+	case SVM_EXIT_MWAIT:
 		exit->reason = EXIT_UNDEFINED_INSN;
 		break;
 	case SVM_EXIT_SHUTDOWN:
@@ -83,9 +86,13 @@ void svm_exit_decode(const struct vmcb *vmcb, struct vm_exit *exit)
 		break;
 	case SVM_EXIT_READ_CR8:
 	case SVM_EXIT_WRITE_CR8:
-		exit->reason = EXIT_CR8;
-		exit->cr8.write = code == SVM_EXIT_WRITE_CR8;
-		exit->cr8.gpr = c->exit_info1 & SVM_CR_GPR_VALID ? (int)(c->exit_info1 & SVM_CR_GPR_MASK)
+	case SVM_EXIT_WRITE_CR4:
+	case SVM_EXIT_CR0_SEL_WRITE:
+		exit->reason = EXIT_CR_ACCESS;
+		exit->cr.cr = code == SVM_EXIT_WRITE_CR4 ? 4 : code == SVM_EXIT_CR0_SEL_WRITE ? 0 : 8;
+		exit->cr.write = code != SVM_EXIT_READ_CR8;
+		/* Decode assists name the GPR; without them the core decodes. */
+		exit->cr.gpr = c->exit_info1 & SVM_CR_GPR_VALID ? (int)(c->exit_info1 & SVM_CR_GPR_MASK)
 								: -1;
 		break;
 	case SVM_EXIT_VINTR:

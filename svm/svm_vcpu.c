@@ -19,7 +19,6 @@
 #define SEG_DATA16	0x093
 #define SEG_TSS_BUSY	0x08b
 #define SEG_LDT		0x082
-#define PAT_DEFAULT	0x0007040600070406ull
 /* PAUSEs in a row before a PAUSE exit (KVM's default). */
 #define PAUSE_FILTER_COUNT	3000
 
@@ -63,13 +62,11 @@ static void svm_set_segments(struct vmcb_save *s, const struct guest_entry *entr
 
 /* Intercept what the core must see: CPUID, HLT, all I/O and MSRs (through
  * the permission maps), VMMCALL, XSETBV, shutdown, the SVM instructions
- * (SVM is hidden from guests), CR8, INIT and host interrupts, machine
- * checks, and spin loops where the CPU has a pause filter. */
+ * (SVM is hidden from guests) and MONITOR/MWAIT (hidden too), control
+ * register writes (svm_cr.c), INIT and host interrupts, machine checks,
+ * and spin loops where the CPU has a pause filter. */
 static void svm_set_intercepts(struct vmcb_control *c)
 {
-	/* CR8 is the vLAPIC's TPR, as the core keeps it. */
-	c->intercept_cr_read = SVM_INTERCEPT_CR8;
-	c->intercept_cr_write = SVM_INTERCEPT_CR8;
 	c->intercept_exceptions = SVM_INTERCEPT_MC;
 	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_SMI |
 			     SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_HLT |
@@ -77,7 +74,9 @@ static void svm_set_intercepts(struct vmcb_control *c)
 			     SVM_INTERCEPT_SHUTDOWN;
 	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
 			     SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
-			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_XSETBV;
+			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_XSETBV | SVM_INTERCEPT_MONITOR |
+			     SVM_INTERCEPT_MWAIT;
+	svm_cr_intercepts(c);
 	if (svm_caps.pause_filter) {
 		c->intercept_misc1 |= SVM_INTERCEPT_PAUSE;
 		c->pause_filter_count = PAUSE_FILTER_COUNT;
@@ -106,7 +105,7 @@ static int svm_vcpu_create(struct vcpu *v, const struct guest_entry *entry, uint
 	svm_set_segments(&vmcb->save, entry);
 	vmcb->save.cr0 = CR0_ET | (entry->mode == GUEST_REAL_MODE ? 0 : CR0_PE);
 	vmcb->save.efer = EFER_SVME;	/* VMRUN requires it; guests see v->efer */
-	vmcb->save.g_pat = PAT_DEFAULT;
+	vmcb->save.g_pat = PAT_POWER_ON;
 	vmcb->save.dr6 = DR6_RESET;
 	vmcb->save.dr7 = DR7_RESET;
 	return 0;
@@ -188,7 +187,7 @@ static void svm_enter(struct vcpu *v, struct vm_exit *exit)
 	vmcb->save.rflags = v->rflags;
 	vmcb->save.rax = v->gprs.rax;
 	vmcb->save.rsp = v->gprs.rsp;
-	vmcb->save.efer = (v->efer & ~EFER_LMA) | (vmcb->save.efer & EFER_LMA) | EFER_SVME;
+	vmcb->save.efer = svm_guest_efer(v);
 
 	vmcb->control.exit_int_info = 0;	/* Bochs may leave an old value */
 	svm_vmrun(virt_to_phys(vmcb), &v->gprs, svm_host_vmcb_pa());
@@ -197,7 +196,6 @@ static void svm_enter(struct vcpu *v, struct vm_exit *exit)
 	v->rflags = vmcb->save.rflags;
 	v->gprs.rax = vmcb->save.rax;
 	v->gprs.rsp = vmcb->save.rsp;
-	v->efer = (v->efer & ~EFER_LMA) | (vmcb->save.efer & EFER_LMA);
 	svm_requeue_interrupted_event(vmcb);
 	svm_exit_decode(vmcb, exit);
 	if (svm_caps.nrips && vmcb->control.next_rip > v->rip &&
@@ -299,7 +297,8 @@ static void svm_set_nmi_window(struct vcpu *v, bool on)
 	}
 }
 
-/* The state INIT leaves (the core resets GPRs and EFER). */
+/* The state INIT leaves (the core resets GPRs and EFER); PAT stays, as
+ * INIT leaves it. */
 static void svm_reset(struct vcpu *v, uint16_t cs_selector, uint64_t ip)
 {
 	struct svm_vcpu *sv = svm_of(v);
@@ -312,7 +311,6 @@ static void svm_reset(struct vcpu *v, uint16_t cs_selector, uint64_t ip)
 	vmcb->save.dr7 = DR7_RESET;
 	vmcb->save.efer = EFER_SVME;
 	vmcb->save.cpl = 0;
-	vmcb->save.g_pat = PAT_DEFAULT;
 	vmcb->control.event_inj = 0;
 	vmcb->control.interrupt_shadow = 0;
 	vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_IRET;
@@ -325,6 +323,12 @@ static void svm_inject_page_fault(struct vcpu *v, uint32_t error, uint64_t cr2)
 {
 	svm_of(v)->vmcb->save.cr2 = cr2;
 	svm_inject_exception(v, VECTOR_PF, true, error);
+}
+
+/* Under nested paging G_PAT is the guest's PAT. */
+static void svm_set_pat(struct vcpu *v, uint64_t pat)
+{
+	svm_of(v)->vmcb->save.g_pat = pat;
 }
 
 static void svm_clear_interrupt_shadow(struct vcpu *v)
@@ -405,6 +409,9 @@ const struct vendor_ops svm_ops = {
 	.set_irq_window = svm_set_irq_window,
 	.set_nmi_window = svm_set_nmi_window,
 	.clear_interrupt_shadow = svm_clear_interrupt_shadow,
+	.set_cr0 = svm_set_cr0,
+	.set_cr4 = svm_set_cr4,
+	.set_pat = svm_set_pat,
 	.flush_guest_tlb = svm_flush_guest_tlb,
 	.reset = svm_reset,
 	.inject_int3 = svm_inject_int3,

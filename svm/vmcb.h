@@ -106,6 +106,7 @@ static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_INTERCEPT_SMI	(1u << 2)
 #define SVM_INTERCEPT_INIT	(1u << 3)
 #define SVM_INTERCEPT_VINTR	(1u << 4)
+#define SVM_INTERCEPT_CR0_SEL_WRITE (1u << 5)	/* writes changing more than TS and MP */
 #define SVM_INTERCEPT_CPUID	(1u << 18)
 #define SVM_INTERCEPT_IRET	(1u << 20)
 #define SVM_INTERCEPT_INTN	(1u << 21)
@@ -123,9 +124,12 @@ static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_INTERCEPT_STGI	(1u << 4)
 #define SVM_INTERCEPT_CLGI	(1u << 5)
 #define SVM_INTERCEPT_SKINIT	(1u << 6)
+#define SVM_INTERCEPT_MONITOR	(1u << 10)
+#define SVM_INTERCEPT_MWAIT	(1u << 11)
 #define SVM_INTERCEPT_XSETBV	(1u << 13)
 
 /* intercept_cr_read / intercept_cr_write */
+#define SVM_INTERCEPT_CR4	(1u << 4)
 #define SVM_INTERCEPT_CR8	(1u << 8)
 #define SVM_INTERCEPT_DR0_7	0xffu	/* intercept_dr_read / _write */
 
@@ -136,6 +140,7 @@ static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 
 /* exit_code values */
 #define SVM_EXIT_READ_CR8	0x008
+#define SVM_EXIT_WRITE_CR4	0x014
 #define SVM_EXIT_WRITE_CR8	0x018
 #define SVM_EXIT_READ_DR0	0x020	/* ... DR15: 0x02f */
 #define SVM_EXIT_WRITE_DR0	0x030	/* ... DR15: 0x03f */
@@ -145,6 +150,7 @@ static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_EXIT_SMI		0x062
 #define SVM_EXIT_INIT		0x063
 #define SVM_EXIT_VINTR		0x064
+#define SVM_EXIT_CR0_SEL_WRITE	0x065
 #define SVM_EXIT_CPUID		0x072
 #define SVM_EXIT_IRET		0x074
 #define SVM_EXIT_SWINT		0x075
@@ -161,6 +167,8 @@ static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_EXIT_STGI		0x084
 #define SVM_EXIT_CLGI		0x085
 #define SVM_EXIT_SKINIT		0x086
+#define SVM_EXIT_MONITOR	0x08a
+#define SVM_EXIT_MWAIT		0x08b
 #define SVM_EXIT_XSETBV		0x08d
 #define SVM_EXIT_NPF		0x400
 #define SVM_EXIT_INVALID	0xffffffffu	/* compare the low 32 bits (QEMU) */

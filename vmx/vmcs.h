@@ -151,6 +151,7 @@ static_assert(VMCS_GUEST_SEL(VMCS_TR) == 0x080e && VMCS_GUEST_LIMIT(VMCS_TR) == 
 #define PROC_INTR_WINDOW_EXITING	(1u << 2)
 #define PROC_USE_TSC_OFFSETTING		(1u << 3)
 #define PROC_HLT_EXITING		(1u << 7)
+#define PROC_MWAIT_EXITING		(1u << 10)
 #define PROC_CR8_LOAD_EXITING		(1u << 19)
 #define PROC_CR8_STORE_EXITING		(1u << 20)
 #define PROC_NMI_WINDOW_EXITING		(1u << 22)
@@ -158,6 +159,7 @@ static_assert(VMCS_GUEST_SEL(VMCS_TR) == 0x080e && VMCS_GUEST_LIMIT(VMCS_TR) == 
 #define PROC_USE_IO_BITMAPS		(1u << 25)
 #define PROC_MONITOR_TRAP_FLAG		(1u << 27)
 #define PROC_USE_MSR_BITMAPS		(1u << 28)
+#define PROC_MONITOR_EXITING		(1u << 29)
 #define PROC_SECONDARY_CONTROLS		(1u << 31)
 
 /* Secondary processor-based controls */
@@ -240,6 +242,8 @@ enum vmx_exit_reason {
 	VMX_EXIT_IO = 30,
 	VMX_EXIT_RDMSR = 31,
 	VMX_EXIT_WRMSR = 32,
+	VMX_EXIT_MWAIT = 36,
+	VMX_EXIT_MONITOR = 39,
 	VMX_EXIT_PAUSE = 40,
 	VMX_EXIT_INVALID_GUEST_STATE = 33,
 	VMX_EXIT_MSR_LOADING = 34,

@@ -139,9 +139,9 @@ void vmx_cr_init(uint64_t guest_cr0);
  * only time a paging switch needs the hypervisor (to switch IA-32e mode). */
 void vmx_cr0_sync_intercept(struct vcpu *v);
 
-/* Emulate the control-register write an exit with qualification `qual`
- * reports; false when the guest must get #GP instead. */
-bool vmx_cr_write(struct vcpu *v, uint64_t qual);
+/* Load the guest's CR0 / CR4 (the vendor ops), pinned bits set underneath. */
+void vmx_set_cr0(struct vcpu *v, uint64_t cr0);
+void vmx_set_cr4(struct vcpu *v, uint64_t cr4);
 
 /* VM entry with the guest's GPRs (VMLAUNCH, or VMRESUME once `launched`);
  * returns after the VM exit with the guest's GPRs saved (vmx_entry.S).

@@ -17,11 +17,13 @@
  * PROC_PER_VCPU's exits are switched on per vCPU while they are wanted. */
 #define PIN_REQUIRED	(PIN_EXTERNAL_INTR_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS)
 /* Without CR8 exiting (or a TPR shadow) a guest's MOV to CR8 would set the
- * host's own APIC TPR. TSC offsetting gives each VM a TSC of its own. */
+ * host's own APIC TPR. TSC offsetting gives each VM a TSC of its own.
+ * MONITOR and MWAIT, which CPUID hides, exit to be #UD, as on a CPU
+ * without them (the guest would otherwise sleep the host's CPU). */
 #define PROC_REQUIRED	(PROC_USE_TSC_OFFSETTING | PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | \
 			 PROC_USE_MSR_BITMAPS | PROC_SECONDARY_CONTROLS | PROC_INTR_WINDOW_EXITING | \
 			 PROC_NMI_WINDOW_EXITING | PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING | \
-			 PROC_MOV_DR_EXITING)
+			 PROC_MWAIT_EXITING | PROC_MONITOR_EXITING | PROC_MOV_DR_EXITING)
 #define PROC_OPTIONAL	PROC_MONITOR_TRAP_FLAG
 #define PROC_PER_VCPU	(PROC_INTR_WINDOW_EXITING | PROC_NMI_WINDOW_EXITING | \
 			 PROC_MONITOR_TRAP_FLAG | PROC_MOV_DR_EXITING)

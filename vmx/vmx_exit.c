@@ -18,6 +18,23 @@ static void vmx_decode_io(uint64_t qual, struct vm_exit *exit)
 	exit->io.string = qual & (IO_QUAL_STRING | IO_QUAL_REP);
 }
 
+/* MOV to/from CR8 and MOV to CR0 and CR4 go to the core; CLTS and LMSW,
+ * which the masks never make exit (vmx_cr.c), stay EXIT_UNHANDLED. */
+static void vmx_decode_cr(uint64_t qual, struct vm_exit *exit)
+{
+	unsigned cr = qual & CR_QUAL_CR_MASK;
+	unsigned type = qual & CR_QUAL_TYPE_MASK;
+	bool write = type == CR_QUAL_TYPE_MOV_TO_CR;
+
+	if ((type != CR_QUAL_TYPE_MOV_TO_CR && type != CR_QUAL_TYPE_MOV_FROM_CR) ||
+	    (cr != 8 && !((cr == 0 || cr == 4) && write)))
+		return;
+	exit->reason = EXIT_CR_ACCESS;
+	exit->cr.cr = cr;
+	exit->cr.write = write;
+	exit->cr.gpr = (qual & CR_QUAL_GPR_MASK) >> CR_QUAL_GPR_SHIFT;
+}
+
 /* Exit reason 0: an NMI (the host's) or an intercepted exception (#MC,
  * and a debugger's #BP and #DB; the qualification of a #DB has DR6's
  * event bits, which the CPU left the guest's DR6 without). */
@@ -100,12 +117,7 @@ void vmx_exit_decode(struct vm_exit *exit)
 		exit->reason = EXIT_HYPERCALL;
 		break;
 	case VMX_EXIT_CR_ACCESS:
-		/* CR8 goes to the core; CR0 and CR4 writes stay in vmx_cr.c. */
-		if ((qual & CR_QUAL_CR_MASK) == 8) {
-			exit->reason = EXIT_CR8;
-			exit->cr8.write = (qual & CR_QUAL_TYPE_MASK) == CR_QUAL_TYPE_MOV_TO_CR;
-			exit->cr8.gpr = (qual & CR_QUAL_GPR_MASK) >> CR_QUAL_GPR_SHIFT;
-		}
+		vmx_decode_cr(qual, exit);
 		break;
 	case VMX_EXIT_INTR_WINDOW:
 		exit->reason = EXIT_IRQ_WINDOW;
@@ -141,6 +153,8 @@ void vmx_exit_decode(struct vm_exit *exit)
 	case VMX_EXIT_VMXON:
 	case VMX_EXIT_INVEPT:
 	case VMX_EXIT_INVVPID:
+	case VMX_EXIT_MONITOR:
+	case VMX_EXIT_MWAIT:
 		exit->reason = EXIT_UNDEFINED_INSN;
 		break;
 	case VMX_EXIT_TRIPLE_FAULT:

@@ -10,7 +10,6 @@
 #define AR_CODE16	0x009b
 #define AR_DATA16	0x0093
 #define AR_TSS_BUSY	0x008b	/* VM entry wants a busy TSS */
-#define PAT_DEFAULT	0x0007040600070406ull
 #define REAL_IDT_LIMIT	0x3ff
 #define LINK_POINTER_NONE	(~0ull)
 
@@ -75,7 +74,7 @@ void vmx_guest_state_write(enum guest_mode mode)
 	mode_write(mode);
 	vmx_write(VMCS_GUEST_DR7, DR7_RESET);
 	vmx_write(VMCS_GUEST_DEBUGCTL, 0);
-	vmx_write(VMCS_GUEST_PAT, PAT_DEFAULT);
+	vmx_write(VMCS_GUEST_PAT, PAT_POWER_ON);
 	vmx_write(VMCS_GUEST_SYSENTER_CS, 0);
 	vmx_write(VMCS_GUEST_SYSENTER_ESP, 0);
 	vmx_write(VMCS_GUEST_SYSENTER_EIP, 0);
@@ -97,7 +96,6 @@ void vmx_guest_state_reset(uint16_t cs_selector)
 	vmx_cr_init(CR0_ET | CR0_CD | CR0_NW);
 	vmx_write(VMCS_ENTRY_CONTROLS, vmread(VMCS_ENTRY_CONTROLS) & ~(uint64_t)ENTRY_IA32E_MODE_GUEST);
 	vmx_write(VMCS_GUEST_DR7, DR7_RESET);
-	vmx_write(VMCS_GUEST_PAT, PAT_DEFAULT);
 	vmx_write(VMCS_GUEST_INTERRUPTIBILITY, 0);
 	vmx_write(VMCS_GUEST_ACTIVITY, GUEST_ACTIVITY_ACTIVE);
 	vmx_write(VMCS_GUEST_PENDING_DEBUG, 0);

@@ -16,7 +16,7 @@
 
 /* Passed-through MSRs with a VMCS guest-state field (switched anyway). */
 static const uint32_t vmcs_switched[] = {
-	MSR_FS_BASE, MSR_GS_BASE, MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP, MSR_PAT,
+	MSR_FS_BASE, MSR_GS_BASE, MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
 };
 
 /* Whether the VMCS guest state already holds `msr`. */

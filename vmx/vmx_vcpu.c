@@ -333,6 +333,13 @@ static void vmx_inject_page_fault(struct vcpu *v, uint32_t error, uint64_t cr2)
 	vmx_inject_exception(v, VECTOR_PF, true, error);
 }
 
+/* Loaded at every entry ("load IA32_PAT"). */
+static void vmx_set_pat(struct vcpu *v, uint64_t pat)
+{
+	vmx_make_current(vmx_of(v)->vmcs);
+	vmx_write(VMCS_GUEST_PAT, pat);
+}
+
 static void vmx_clear_interrupt_shadow(struct vcpu *v)
 {
 	uint32_t state = vmx_interruptibility(v);
@@ -340,20 +347,6 @@ static void vmx_clear_interrupt_shadow(struct vcpu *v)
 	if (state & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
 		vmx_write(VMCS_GUEST_INTERRUPTIBILITY,
 			  state & ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
-}
-
-/* Exits the core never sees: CR0/CR4 writes (vmx_cr.c), after which the
- * guest re-enters at once. True if `exit` was one and has been handled. */
-static bool vmx_handle_internally(struct vcpu *v, const struct vm_exit *exit)
-{
-	if (exit->reason != EXIT_UNHANDLED ||
-	    (exit->vendor_code & EXIT_REASON_BASIC_MASK) != VMX_EXIT_CR_ACCESS)
-		return false;
-	if (vmx_cr_write(v, vmread(VMCS_EXIT_QUALIFICATION)))
-		v->rip += exit->insn_len;
-	else
-		vmx_inject_exception(v, VECTOR_GP, true, 0);
-	return true;
 }
 
 static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
@@ -382,9 +375,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 		vx->flush_pending = false;
 	}
 	vmx_write(VMCS_TSC_OFFSET, (uint64_t)v->tsc_offset);
-	do
-		vmx_enter(v, exit);
-	while (vmx_handle_internally(v, exit));
+	vmx_enter(v, exit);
 	/* NMI exiting took the host's NMI: hand it to the host's handler. */
 	if (exit->reason == EXIT_INTERRUPT &&
 	    (exit->vendor_code & EXIT_REASON_BASIC_MASK) == VMX_EXIT_EXCEPTION_NMI)
@@ -501,6 +492,9 @@ const struct vendor_ops vmx_ops = {
 	.set_irq_window = vmx_set_irq_window,
 	.set_nmi_window = vmx_set_nmi_window,
 	.clear_interrupt_shadow = vmx_clear_interrupt_shadow,
+	.set_cr0 = vmx_set_cr0,
+	.set_cr4 = vmx_set_cr4,
+	.set_pat = vmx_set_pat,
 	.flush_guest_tlb = vmx_flush_guest_tlb,
 	.reset = vmx_reset,
 	.inject_int3 = vmx_inject_int3,

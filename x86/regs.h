@@ -16,14 +16,32 @@
 #define CR0_CD          BIT(30)
 #define CR0_PG          BIT(31)
 
+#define CR4_VME         BIT(0)
+#define CR4_PVI         BIT(1)
+#define CR4_TSD         BIT(2)
 #define CR4_DE          BIT(3)
 #define CR4_PSE         BIT(4)
 #define CR4_PAE         BIT(5)
+#define CR4_MCE         BIT(6)
 #define CR4_PGE         BIT(7)
+#define CR4_PCE         BIT(8)
 #define CR4_OSFXSR      BIT(9)
 #define CR4_OSXMMEXCPT  BIT(10)
+#define CR4_UMIP        BIT(11)
+#define CR4_LA57        BIT(12)
 #define CR4_VMXE        BIT(13)
+#define CR4_SMXE        BIT(14)
+#define CR4_FSGSBASE    BIT(16)
+#define CR4_PCIDE       BIT(17)
 #define CR4_OSXSAVE     BIT(18)
+#define CR4_KL          BIT(19)
+#define CR4_SMEP        BIT(20)
+#define CR4_SMAP        BIT(21)
+#define CR4_PKE         BIT(22)
+#define CR4_CET         BIT(23)
+#define CR4_PKS         BIT(24)
+#define CR4_UINTR       BIT(25)
+#define CR4_LAM_SUP     BIT(28)
 
 #define XCR0_X87        BIT(0)
 #define XCR0_SSE        BIT(1)
@@ -47,6 +65,7 @@
 #define MSR_APIC_BASE   0x0000001b
 #define MSR_FEATURE_CONTROL 0x0000003a
 #define MSR_PAT         0x00000277
+#define PAT_POWER_ON    0x0007040600070406ull	/* WB WT UC- UC, twice */
 #define MSR_EFER        0xc0000080
 #define MSR_FS_BASE     0xc0000100
 #define MSR_GS_BASE     0xc0000101

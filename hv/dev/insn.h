@@ -79,14 +79,19 @@ bool insn_emulate(const struct insn *i, uint64_t gpr[16], uint64_t *rflags,
 
 /* MOV to or from a control register (0F 22 / 0F 20, with AMD's LOCK
  * prefix naming CR8 outside 64-bit code) or a debug register (0F 23 /
- * 0F 21): which CR or DR and which GPR. */
+ * 0F 21): which CR or DR and which GPR; or LMSW (0F 01 /6), which writes
+ * CR0's low four bits from a register or a word in memory. */
 struct insn_mov_cr {
 	unsigned len;
-	unsigned cr;		/* or DR, if `debug` */
-	unsigned gpr;
-	bool to_cr;		/* to the CR or DR */
-	bool debug;
+	unsigned cr;			/* or DR, if `debug` */
+	unsigned gpr;			/* the register operand */
+	bool to_cr;			/* to the CR or DR */
+	bool debug;			/* MOV to/from DRn */
+	bool lmsw;			/* LMSW: cr 0, to_cr */
+	bool from_memory;		/* LMSW's source is the word `operand` addresses */
+	struct insn operand;		/* seg, base, index, scale, disp, addr_size (insn_address) */
 };
 
-/* Decode `code` as a MOV to/from CR or DR in `bits`-bit code; 0 or -1. */
+/* Decode `code` as a MOV to/from CR or DR, or an LMSW, in `bits`-bit code;
+ * 0 or -1. */
 int insn_decode_mov_cr(const uint8_t *code, size_t len, unsigned bits, struct insn_mov_cr *out);

@@ -120,6 +120,26 @@ static void set_reg(struct insn *i, unsigned field, unsigned rex, unsigned size)
 		i->reg = field - 4;
 }
 
+/* Whether `op` is a segment-override prefix; if so *seg is its segment. */
+static bool segment_prefix(unsigned op, enum insn_seg *seg)
+{
+	if (op == 0x26 || op == 0x2e || op == 0x36 || op == 0x3e)
+		*seg = (op >> 3) & 3;	/* ES CS SS DS */
+	else if (op == 0x64 || op == 0x65)
+		*seg = op == 0x64 ? INSN_FS : INSN_GS;
+	else
+		return false;
+	return true;
+}
+
+/* Address size: 16 or 32 bits outside 64-bit code, 64 or 32 in it. */
+static unsigned address_size(unsigned bits, bool override)
+{
+	if (bits == 64)
+		return override ? 4 : 8;
+	return (bits == 32) != override ? 4 : 2;
+}
+
 /* The immediate of `bytes` bytes, sign-extended to the operand size. */
 static void take_imm(struct insn *i, unsigned bytes, struct cursor *c)
 {
@@ -149,11 +169,7 @@ int insn_decode(const uint8_t *code, size_t len, unsigned bits, struct insn *out
 			addr_override = true;
 		} else if (op == 0xf0) {
 			i.lock = true;
-		} else if (op == 0x26 || op == 0x2e || op == 0x36 || op == 0x3e) {
-			seg = (op >> 3) & 3;	/* ES CS SS DS */
-			seg_given = true;
-		} else if (op == 0x64 || op == 0x65) {
-			seg = op == 0x64 ? INSN_FS : INSN_GS;
+		} else if (segment_prefix(op, &seg)) {
 			seg_given = true;
 		} else if (op == 0xf2 || op == 0xf3) {
 			return -1;		/* REP: string forms are not handled */
@@ -165,11 +181,7 @@ int insn_decode(const uint8_t *code, size_t len, unsigned bits, struct insn *out
 		rex = op;
 		op = take(&c, 1);
 	}
-	/* Address size: 16 or 32 bits outside 64-bit code, 64 or 32 in it. */
-	if (bits == 64)
-		i.addr_size = addr_override ? 4 : 8;
-	else
-		i.addr_size = (bits == 32) != addr_override ? 4 : 2;
+	i.addr_size = address_size(bits, addr_override);
 	full = rex & REX_W ? 8 : (bits == 16) != opsize16 ? 2 : 4;
 	i.size = full;
 
@@ -274,15 +286,37 @@ uint64_t insn_address(const struct insn *i, unsigned bits, const uint64_t gpr[16
 	return (ea + seg_base[i->seg]) & 0xffffffffull;
 }
 
+/* LMSW's operand after 0F 01: ModRM with reg field 6, a register or a
+ * word in memory. False if the ModRM names another instruction. */
+static bool decode_lmsw(struct insn_mov_cr *m, unsigned rex, unsigned bits, struct cursor *c)
+{
+	unsigned reg_field, rm = c->pos < c->len ? c->code[c->pos] & 7 : 0;
+
+	m->from_memory = decode_modrm(&m->operand, rex, bits, c, &reg_field);
+	m->gpr = rm | (rex & REX_B ? 8 : 0);
+	m->lmsw = m->to_cr = true;
+	return reg_field == 6;
+}
+
 int insn_decode_mov_cr(const uint8_t *code, size_t len, unsigned bits, struct insn_mov_cr *out)
 {
 	struct cursor c = { .code = code, .len = len };
+	struct insn_mov_cr m = { .operand = { .seg = INSN_DS, .base = INSN_NO_REG,
+					      .index = INSN_NO_REG, .scale = 1 } };
 	unsigned rex = 0, op = take(&c, 1), modrm;
-	bool lock = false;
+	bool lock = false, addr_override = false, seg_given = false;
+	enum insn_seg seg = INSN_DS;
 
-	while (op == 0xf0 || op == 0x66 || op == 0x2e || op == 0x3e) {
-		lock |= op == 0xf0;
-		op = take(&c, 1);
+	for (;; op = take(&c, 1)) {
+		if (op == 0xf0 || op == 0x66) {
+			lock |= op == 0xf0;
+		} else if (op == 0x67) {
+			addr_override = true;
+		} else if (segment_prefix(op, &seg)) {
+			seg_given = true;
+		} else {
+			break;
+		}
 	}
 	if (bits == 64 && (op & 0xf0) == 0x40) {
 		rex = op;
@@ -291,15 +325,24 @@ int insn_decode_mov_cr(const uint8_t *code, size_t len, unsigned bits, struct in
 	if (op != 0x0f)
 		return -1;
 	op = take(&c, 1);
-	modrm = take(&c, 1);
-	if (c.short_read || (op & ~3u) != 0x20 || (lock && (op & 1)))
+	m.operand.addr_size = address_size(bits, addr_override);
+	if (op == 0x01) {
+		if (lock || !decode_lmsw(&m, rex, bits, &c))
+			return -1;
+	} else {
+		modrm = take(&c, 1);
+		if ((op & ~3u) != 0x20 || (lock && (op & 1)))
+			return -1;
+		m.cr = ((modrm >> 3) & 7) | (rex & REX_R ? 8 : 0) | (lock ? 8 : 0);
+		m.gpr = (modrm & 7) | (rex & REX_B ? 8 : 0);
+		m.to_cr = op & 2;
+		m.debug = op & 1;
+	}
+	if (c.short_read)
 		return -1;
-	*out = (struct insn_mov_cr){
-		.len = c.pos,
-		.cr = ((modrm >> 3) & 7) | (rex & REX_R ? 8 : 0) | (lock ? 8 : 0),
-		.gpr = (modrm & 7) | (rex & REX_B ? 8 : 0),
-		.to_cr = op & 2,
-		.debug = op & 1,
-	};
+	if (seg_given)
+		m.operand.seg = seg;
+	m.len = c.pos;
+	*out = m;
 	return 0;
 }

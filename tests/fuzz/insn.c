@@ -110,9 +110,14 @@ static void check_mov_cr(const uint8_t *code, size_t len, unsigned bits)
 		return;
 	FUZZ_CHECK(m.len >= 3 && m.len <= MIN(len, (size_t)INSN_MAX_LEN));
 	FUZZ_CHECK(m.cr < 16 && m.gpr < 16);
+	FUZZ_CHECK(!m.lmsw || (m.cr == 0 && m.to_cr));
+	FUZZ_CHECK(!m.from_memory || m.lmsw);
 	FUZZ_CHECK(!insn_decode_mov_cr(code, m.len, bits, &again));
 	FUZZ_CHECK(m.len == again.len && m.cr == again.cr && m.gpr == again.gpr &&
-		   m.to_cr == again.to_cr);
+		   m.to_cr == again.to_cr && m.lmsw == again.lmsw &&
+		   m.from_memory == again.from_memory);
+	if (m.from_memory)
+		FUZZ_CHECK(same_insn(&m.operand, &again.operand));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

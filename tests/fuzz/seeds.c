@@ -270,6 +270,8 @@ static void insn_seeds(void)
 		{ "test-ah-refuse", 1 | INSN_REFUSE_READ, "\x84\x20", 2 },	/* test [eax], ah */
 		{ "mov-cr4", 2, "\x0f\x22\xe0", 3 },			/* mov cr4, rax */
 		{ "lock-mov-cr8", 1, "\xf0\x0f\x20\xc0", 4 },		/* AMD: mov eax, cr8 */
+		{ "lmsw-reg", 1, "\x0f\x01\xf3", 3 },			/* lmsw bx */
+		{ "lmsw-mem-fs", 1, "\x64\x67\x0f\x01\x37", 5 },	/* lmsw fs:[bx] */
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {

@@ -223,11 +223,15 @@ static void test_reason_info(void **state)
 	assert_string_equal(line_of((struct vm_exit){ .reason = EXIT_EXCEPTION,
 		.exception = { .vector = 13, .has_error = true, .error = 0xfff8 } }),
 		"  tsc+0 vm demo vcpu1 exception vector=13 error=0xfff8 rip=0x1000 code=0");
-	assert_string_equal(line_of((struct vm_exit){ .reason = EXIT_CR8,
-		.cr8 = { .write = true, .gpr = 3 } }),
-		"  tsc+0 vm demo vcpu1 cr8 write gpr=3 rip=0x1000 code=0");
-	assert_string_equal(line_of((struct vm_exit){ .reason = EXIT_CR8, .cr8 = { .gpr = -1 } }),
-		"  tsc+0 vm demo vcpu1 cr8 read rip=0x1000 code=0");
+	assert_string_equal(line_of((struct vm_exit){ .reason = EXIT_CR_ACCESS,
+		.cr = { .cr = 8, .write = true, .gpr = 3 } }),
+		"  tsc+0 vm demo vcpu1 cr cr8 write gpr=3 rip=0x1000 code=0");
+	assert_string_equal(line_of((struct vm_exit){ .reason = EXIT_CR_ACCESS,
+		.cr = { .cr = 4, .write = true, .gpr = -1 } }),
+		"  tsc+0 vm demo vcpu1 cr cr4 write rip=0x1000 code=0");
+	assert_string_equal(line_of((struct vm_exit){ .reason = EXIT_CR_ACCESS,
+		.cr = { .cr = 8, .gpr = -1 } }),
+		"  tsc+0 vm demo vcpu1 cr cr8 read rip=0x1000 code=0");
 	assert_string_equal(line_of((struct vm_exit){ .reason = EXIT_XSETBV }),
 		"  tsc+0 vm demo vcpu1 xsetbv xcr=0x1 rip=0x1000 code=0");
 	assert_string_equal(line_of((struct vm_exit){ .reason = EXIT_INTERRUPT, .vendor_code = 0x60 }),

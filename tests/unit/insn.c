@@ -294,6 +294,7 @@ static void test_mov_cr(void **state)
 	assert_int_equal(insn_decode_mov_cr(lock_cr0, sizeof(lock_cr0), 32, &m), 0);
 	assert_int_equal(m.cr, 8);
 	assert_int_equal(m.gpr, RAX);
+	assert_false(m.lmsw);
 	assert_false(m.debug);
 	assert_int_equal(insn_decode_mov_cr(from_dr0, sizeof(from_dr0), 32, &m), 0);
 	assert_true(m.debug);
@@ -309,6 +310,43 @@ static void test_mov_cr(void **state)
 	assert_int_equal(insn_decode_mov_cr(to_cr8, 3, 64, &m), -1);
 }
 
+/* LMSW from a register and from memory, with the prefixes that shape its
+ * address; other 0F 01 forms and LOCK refused. */
+static void test_lmsw(void **state)
+{
+	static const uint8_t from_reg[] = { 0x0f, 0x01, 0xf3 };		/* lmsw %bx */
+	static const uint8_t from_r9[] = { 0x41, 0x0f, 0x01, 0xf1 };	/* lmsw %r9w */
+	static const uint8_t from_mem[] = { 0x0f, 0x01, 0x70, 0x08 };	/* lmsw 8(%eax) */
+	static const uint8_t from_fs[] = { 0x64, 0x67, 0x0f, 0x01, 0x37 };	/* lmsw %fs:(%bx) */
+	static const uint8_t smsw[] = { 0x0f, 0x01, 0xe0 };		/* smsw %eax */
+	static const uint8_t locked[] = { 0xf0, 0x0f, 0x01, 0xf3 };
+	struct insn_mov_cr m;
+
+	assert_int_equal(insn_decode_mov_cr(from_reg, sizeof(from_reg), 32, &m), 0);
+	assert_true(m.lmsw && m.to_cr && !m.from_memory);
+	assert_int_equal(m.cr, 0);
+	assert_int_equal(m.gpr, RBX);
+	assert_int_equal(m.len, 3);
+	assert_int_equal(insn_decode_mov_cr(from_r9, sizeof(from_r9), 64, &m), 0);
+	assert_int_equal(m.gpr, R9);
+	assert_int_equal(insn_decode_mov_cr(from_mem, sizeof(from_mem), 32, &m), 0);
+	assert_true(m.lmsw && m.from_memory);
+	assert_int_equal(m.operand.base, RAX);
+	assert_int_equal(m.operand.disp, 8);
+	assert_int_equal(m.operand.addr_size, 4);
+	assert_int_equal(m.operand.seg, INSN_DS);
+	assert_int_equal(m.len, 4);
+	assert_int_equal(insn_decode_mov_cr(from_fs, sizeof(from_fs), 32, &m), 0);
+	assert_int_equal(m.operand.addr_size, 2);
+	assert_int_equal(m.operand.base, RBX);
+	assert_int_equal(m.operand.index, NOREG);
+	assert_int_equal(m.operand.seg, INSN_FS);
+	assert_int_equal(m.len, 5);
+	assert_int_equal(insn_decode_mov_cr(smsw, sizeof(smsw), 32, &m), -1);
+	assert_int_equal(insn_decode_mov_cr(locked, sizeof(locked), 32, &m), -1);
+	assert_int_equal(insn_decode_mov_cr(from_mem, 3, 32, &m), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +357,7 @@ int main(void)
 		cmocka_unit_test(test_emulate_alu_flags),
 		cmocka_unit_test(test_emulate_refused_by_device),
 		cmocka_unit_test(test_mov_cr),
+		cmocka_unit_test(test_lmsw),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
