@@ -28,6 +28,11 @@ void console_write_raw(const void *bytes, size_t n)
 		uart_putc(console_port, ((const char *)bytes)[i]);
 }
 
+uint16_t console_uart(void)
+{
+	return console_port;
+}
+
 int console_getc(void)
 {
 	return uart_getc(console_port);

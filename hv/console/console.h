@@ -16,6 +16,9 @@ bool console_init(uint16_t port, unsigned baud);
 /* A byte the operator typed, or -1 when none waits. */
 int console_getc(void);
 
+/* The console's UART (its I/O port). */
+uint16_t console_uart(void);
+
 /* Wait until everything written has left the UART (before a power-off:
  * emulators drop what is still being sent). */
 void console_drain(void);

@@ -5,7 +5,8 @@
  * VM's FIFO cannot take yet wait here, and nothing more is read from the
  * UART until they are in, so nothing typed is lost and none reaches a VM
  * it was not typed for; once a VM has ended, its input is discarded (and
- * that is said once). */
+ * that is said once). Ctrl-] g lends the line to the GDB stub, which
+ * reads it itself until gdb detaches. */
 #include <stdio.h>
 #include <string.h>
 
@@ -30,6 +31,7 @@ static const char key_list[] =
 	"  n / p   the next / previous VM's console\n"
 	"  1 .. 9  the console of VM 1 .. 9 (the monitor's `vms` numbers them)\n"
 	"  l       the hypervisor log, every VM's lines prefixed with its name\n"
+	"  g       the GDB stub, on this line until gdb detaches\n"
 	"  ?       this list\n"
 	"  Ctrl-]  a Ctrl-] for the focused VM\n";
 
@@ -80,6 +82,8 @@ static void typed(uint8_t c)
 		pending_vm = vm;
 		pending[pending_len++] = c;
 		break;
+	case MUX_GDB:
+		break;			/* the stub reads the line itself meanwhile */
 	}
 }
 
@@ -103,6 +107,15 @@ static void escape_key(uint8_t c)
 		return;
 	case '?':
 		mux_say(key_list, sizeof(key_list) - 1);
+		return;
+	case 'g':
+		if (gdb_line_available()) {
+			mux_focus_gdb();
+			gdb_take_line(console_uart());
+		} else {
+			mux_say(msg, snprintf(msg, sizeof(msg),
+					      "console: gdb is attached on COM2; detach it there first\n"));
+		}
 		return;
 	case ESCAPE_KEY:
 		typed(c);
@@ -136,7 +149,7 @@ static bool may_read(void)
 {
 	struct vm *vm;
 
-	if (pending_len == INPUT_BUF || monitor_busy())
+	if (pending_len == INPUT_BUF || monitor_busy() || mux_focused(&vm) == MUX_GDB)
 		return false;
 	return !pending_len || (mux_focused(&vm) == MUX_VM && vm == pending_vm);
 }

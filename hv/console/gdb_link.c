@@ -21,7 +21,9 @@ enum gdb_rx_event gdb_link_poll(struct gdb_link *l)
 	int c;
 
 	while ((c = uart_getc(l->port)) >= 0) {
-		switch (gdb_rx_byte(&l->rx, (uint8_t)c)) {
+		enum gdb_rx_event event = gdb_rx_byte(&l->rx, (uint8_t)c);
+
+		switch (event) {
 		case GDB_RX_PACKET:
 			send_bytes(l, "+", 1);
 			return GDB_RX_PACKET;
@@ -29,7 +31,8 @@ enum gdb_rx_event gdb_link_poll(struct gdb_link *l)
 			send_bytes(l, "-", 1);
 			break;
 		case GDB_RX_INTERRUPT:
-			return GDB_RX_INTERRUPT;
+		case GDB_RX_ESCAPE:
+			return event;
 		case GDB_RX_NACK:
 			send_bytes(l, l->frame, l->frame_len);
 			break;

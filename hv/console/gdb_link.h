@@ -19,7 +19,7 @@ struct gdb_link {
 void gdb_link_send(struct gdb_link *l, const char *payload);
 
 /* Take bytes from the UART up to the next packet (acknowledged; in
- * l->rx.buf, l->rx.len bytes) or Ctrl-C, and return which; bad packets
+ * l->rx.buf, l->rx.len bytes), Ctrl-C or Ctrl-], and return which; bad packets
  * and resend requests are answered here. GDB_RX_NONE once the UART has
  * nothing more. */
 enum gdb_rx_event gdb_link_poll(struct gdb_link *l);

@@ -26,6 +26,8 @@ enum gdb_rx_event gdb_rx_byte(struct gdb_rx *rx, uint8_t c)
 			return GDB_RX_INTERRUPT;
 		if (c == '-')
 			return GDB_RX_NACK;
+		if (c == 0x1d)
+			return GDB_RX_ESCAPE;
 		if (c == '$') {
 			rx->state = RX_PAYLOAD;
 			rx->len = 0;

@@ -13,6 +13,7 @@ enum gdb_rx_event {
 	GDB_RX_BAD,		/* a packet with a bad checksum or too long: answer '-' */
 	GDB_RX_INTERRUPT,	/* Ctrl-C outside a packet */
 	GDB_RX_NACK,		/* '-' outside a packet: send the last packet again */
+	GDB_RX_ESCAPE,		/* Ctrl-] outside a packet: the console wants its line back */
 };
 
 struct gdb_rx {

@@ -42,6 +42,8 @@ static struct {
 	int stop_signal;		/* for the reply of the stop under way */
 	bool reply_owed;		/* gdb waits for a stop reply ('?', continue) */
 	bool detaching;			/* 'D' came while the VM ran: finish it once stopped */
+	uint16_t own_port;		/* gdb=com2's, while the console's line is lent */
+	bool on_console;		/* serving on the console's line (Ctrl-] g) */
 	char reply[REPLY_MAX];
 	size_t reply_len;		/* console output of a qRcmd, as hex */
 } gdb;
@@ -76,6 +78,35 @@ void gdb_boot(uint16_t port, struct vm *vms, size_t n)
 		vm_hold(target);
 		log_info("vm %s: held at its first instruction until gdb lets it go", target->name);
 	}
+}
+
+bool gdb_line_available(void)
+{
+	return gdb.on_console || gdb.state == GDB_DETACHED;
+}
+
+void gdb_take_line(uint16_t port)
+{
+	if (gdb.on_console)
+		return;
+	gdb.own_port = gdb.link.port;
+	gdb.link.port = port;
+	gdb.link.rx = (struct gdb_rx){ 0 };
+	gdb.on_console = true;
+	gdb.started = true;
+	log_info("gdb: on the console's line until gdb detaches");
+}
+
+/* The session ended: a lent console line goes back to the log. */
+static void give_line_back(void)
+{
+	if (!gdb.on_console)
+		return;
+	gdb.on_console = false;
+	gdb.link.port = gdb.own_port;
+	gdb.started = gdb.own_port;
+	mux_focus_log();
+	log_info("gdb: the console's line is the console's again");
 }
 
 bool gdb_set_target(struct vm *vm)
@@ -357,6 +388,7 @@ static void detach(void)
 	gdb.detaching = false;
 	log_info("gdb: detached from vm %s", gdb.vm->name);
 	send_packet("OK");
+	give_line_back();
 }
 
 /* `H{g,c}TID` and `TTID`. */
@@ -498,6 +530,7 @@ static void handle_packet(char *p, size_t len)
 	case 'k':
 		vm_kill(gdb.vm, false);
 		gdb.state = GDB_DETACHED;
+		give_line_back();
 		break;
 	default:
 		send_packet("");	/* not supported */
@@ -514,6 +547,7 @@ static void advance(void)
 			send_packet(gdb.vm->killed ? "X09" : "W00");
 		gdb.reply_owed = false;
 		gdb.state = GDB_DETACHED;
+		give_line_back();
 		return;
 	}
 	if (gdb.state == GDB_RUNNING && __atomic_load_n(&gdb.vm->debug.stopped, __ATOMIC_ACQUIRE))
@@ -537,8 +571,10 @@ void gdb_poll(void)
 	while ((event = gdb_link_poll(&gdb.link)) != GDB_RX_NONE) {
 		if (event == GDB_RX_PACKET)
 			handle_packet(gdb.link.rx.buf, gdb.link.rx.len);
-		else if (gdb.state == GDB_RUNNING)
-			stop(SIGINT);	/* Ctrl-C */
+		else if (event == GDB_RX_ESCAPE && gdb.state == GDB_DETACHED)
+			give_line_back();	/* the operator changed their mind */
+		else if (event == GDB_RX_INTERRUPT && gdb.state == GDB_RUNNING)
+			stop(SIGINT);
 	}
 	advance();
 }

@@ -18,3 +18,11 @@ bool gdb_set_target(struct vm *vm);
 /* Take what gdb sent and move a stop or continue along; from the
  * console's poll. No-op unless gdb_start() succeeded. */
 void gdb_poll(void);
+
+/* Whether gdb may have the console's line (Ctrl-] g): no session is
+ * attached on the stub's own port. */
+bool gdb_line_available(void);
+
+/* Serve gdb on the console's UART at `port` until it detaches (or, before
+ * gdb connects, a Ctrl-] comes); the line then goes back to the log. */
+void gdb_take_line(uint16_t port);

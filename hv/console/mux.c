@@ -96,7 +96,8 @@ int mux_start(struct vm *vms, size_t n, size_t history_bytes)
 
 /* Whether a log line shows now: everything in the log; the hypervisor's
  * own lines in a VM's console too (its lifecycle, warnings), but not
- * other VMs' output; warnings and errors only, in the monitor. */
+ * other VMs' output; warnings and errors only, in the monitor; nothing
+ * while gdb has the line. */
 static bool log_line_shows(enum log_level level, enum log_source from)
 {
 	switch (mux.focus) {
@@ -106,6 +107,8 @@ static bool log_line_shows(enum log_level level, enum log_source from)
 		return from == LOG_FROM_HV;
 	case MUX_MONITOR:
 		break;
+	case MUX_GDB:
+		return false;
 	}
 	return level <= LOG_WARN;
 }
@@ -200,6 +203,16 @@ void mux_focus_monitor(void)
 	mux_unlock(taken);
 }
 
+void mux_focus_gdb(void)
+{
+	static const char banner[] = "--- the GDB stub has this line until gdb detaches "
+				     "(Ctrl-] before gdb connects gives it back) ---\n";
+	bool taken = mux_lock();
+
+	refocus(MUX_GDB, 0, banner, sizeof(banner) - 1);
+	mux_unlock(taken);
+}
+
 bool mux_focus_vm(size_t number)
 {
 	char banner[96];
@@ -244,8 +257,10 @@ void mux_say(const char *s, size_t n)
 {
 	bool taken = mux_lock();
 
-	send_line_break();
-	send_text(s, n);
+	if (mux.focus != MUX_GDB) {
+		send_line_break();
+		send_text(s, n);
+	}
 	mux_unlock(taken);
 }
 

@@ -10,7 +10,7 @@
 
 struct vm;
 
-enum mux_focus { MUX_LOG, MUX_MONITOR, MUX_VM };
+enum mux_focus { MUX_LOG, MUX_MONITOR, MUX_VM, MUX_GDB };
 
 /* Take the console over for the `n` VMs (numbered 1..n in this order),
  * each with a history ring of `history_bytes`; the log keeps one as big.
@@ -31,6 +31,9 @@ enum mux_focus mux_focused(struct vm **vm);
  * variant is false, focus unchanged, when there is no such VM. */
 void mux_focus_log(void);
 void mux_focus_monitor(void);
+/* The line is the GDB stub's until it gives it back (mux_focus_log):
+ * nothing else is sent on it meanwhile; the log's history keeps it all. */
+void mux_focus_gdb(void);
 bool mux_focus_vm(size_t number);
 
 /* Focus the VM after (`step` 1) or before (-1) the focused one, wrapping;

@@ -25,6 +25,19 @@ from console_session import (STEP_TIMEOUT, emulator_command, free_port, play, us
                              verdict)
 
 
+def start_gdb(transcript):
+    """Debian's gdb at its prompt, set up for a script (no pager, no
+    colours, the steps' timeout), its output going to `transcript`."""
+    gdb = pexpect.spawn("gdb", ["-q", "-nx"], encoding="utf-8", codec_errors="replace",
+                        timeout=STEP_TIMEOUT, dimensions=(50, 200))
+    gdb.logfile_read = transcript
+    gdb.expect_exact("(gdb) ")
+    gdb.sendline("set pagination off")
+    gdb.sendline("set style enabled off")
+    gdb.sendline(f"set remotetimeout {STEP_TIMEOUT}")
+    return gdb
+
+
 def main():
     args = sys.argv[1:]
     wait_for = "hv: ready"
@@ -45,13 +58,7 @@ def main():
             if os.path.exists(log) and wait_for in open(log, errors="replace").read():
                 break
         with open(log + ".gdb", "w") as transcript, open(script_file) as f:
-            gdb = pexpect.spawn("gdb", ["-q", "-nx"], encoding="utf-8", codec_errors="replace",
-                                timeout=STEP_TIMEOUT, dimensions=(50, 200))
-            gdb.logfile_read = transcript
-            gdb.expect_exact("(gdb) ")
-            gdb.sendline("set pagination off")
-            gdb.sendline("set style enabled off")
-            gdb.sendline(f"set remotetimeout {STEP_TIMEOUT}")
+            gdb = start_gdb(transcript)
             if args[0] == "--bochs":
                 time.sleep(1)	# Bochs listens once it has started
             gdb.sendline(f"set $stub_port = {port}")
