@@ -47,9 +47,13 @@ enum gdb_rx_event gdb_rx_byte(struct gdb_rx *rx, uint8_t c)
 		return GDB_RX_NONE;
 	case RX_SUM_HI:
 		digit = gdb_hex_digit((char)c);
+		if (digit < 0) {
+			rx->state = RX_IDLE;
+			return GDB_RX_BAD;
+		}
 		rx->sent_sum = (uint8_t)(digit << 4);
-		rx->state = digit < 0 ? RX_IDLE : RX_SUM_LO;
-		return digit < 0 ? GDB_RX_BAD : GDB_RX_NONE;
+		rx->state = RX_SUM_LO;
+		return GDB_RX_NONE;
 	default:
 		rx->state = RX_IDLE;
 		digit = gdb_hex_digit((char)c);

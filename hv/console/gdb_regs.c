@@ -94,12 +94,13 @@ bool gdb_reg_read(const struct gdb_regs *r, unsigned n, char *out)
 	return true;
 }
 
-bool gdb_reg_write(struct vcpu *v, unsigned n, const char *hex)
+/* Register n's new value from `hex` (its width in digits, `len` of them),
+ * if it may be written: a GPR, rip or eflags, checked. */
+static bool reg_parse(struct vcpu *v, unsigned n, const char *hex, size_t len, uint64_t *out)
 {
 	uint64_t value = 0;
 
-	if (n > REG_EFLAGS || strlen(hex) != 2 * reg_bytes(n) ||
-	    !gdb_from_hex(&value, hex, reg_bytes(n)))
+	if (n > REG_EFLAGS || len != 2 * reg_bytes(n) || !gdb_from_hex(&value, hex, reg_bytes(n)))
 		return false;
 	/* What VM entry would refuse: a non-canonical rip (or one above 4 GiB
 	 * outside 64-bit code), reserved eflags bits. */
@@ -109,12 +110,58 @@ bool gdb_reg_write(struct vcpu *v, unsigned n, const char *hex)
 		return false;
 	if (n == REG_EFLAGS && ((value & RFLAGS_RESERVED_ZERO) || !(value & RFLAGS_FIXED)))
 		return false;
+	*out = value;
+	return true;
+}
+
+/* Set register n (a GPR, rip or eflags) of `v` to `value`. */
+static void reg_store(struct vcpu *v, unsigned n, uint64_t value)
+{
 	if (n < REG_RIP)
 		*vcpu_gpr(v, gpr_encoding[n]) = value;
 	else if (n == REG_RIP)
 		v->rip = value;
 	else
 		v->rflags = (v->rflags & ~0xffffffffull) | (uint32_t)value;
+}
+
+bool gdb_reg_write(struct vcpu *v, unsigned n, const char *hex)
+{
+	uint64_t value;
+
+	if (!reg_parse(v, n, hex, strlen(hex), &value))
+		return false;
+	reg_store(v, n, value);
+	return true;
+}
+
+bool gdb_regs_write_all(struct vcpu *v, const char *hex)
+{
+	uint64_t values[REG_EFLAGS + 1];
+	char now[2 * 16 + 1];
+	struct gdb_regs r;
+	size_t off = 0, len = strlen(hex);
+
+	gdb_regs_of_vcpu(v, &r);
+	for (unsigned n = 0; n < GDB_NR_REGS; off += 2 * reg_bytes(n), n++) {
+		size_t digits = 2 * reg_bytes(n);
+		uint64_t value;
+
+		if (off + digits > len)
+			return false;
+		if (n <= REG_EFLAGS) {
+			if (!reg_parse(v, n, hex + off, digits, &values[n]))
+				return false;
+		} else if (reg_value(&r, n, &value)) {
+			gdb_reg_read(&r, n, now);	/* read-only: it must stay as it is */
+			if (memcmp(now, hex + off, digits))
+				return false;
+		}
+	}
+	if (off != len)
+		return false;
+	for (unsigned n = 0; n <= REG_EFLAGS; n++)
+		reg_store(v, n, values[n]);
 	return true;
 }
 

@@ -30,6 +30,12 @@ bool gdb_reg_read(const struct gdb_regs *r, unsigned n, char *out);
  * the GPRs, rip and eflags can be written. False otherwise, nothing set. */
 bool gdb_reg_write(struct vcpu *v, unsigned n, const char *hex);
 
+/* `G`: all registers from `hex`, in the `g` reply's layout. The GPRs,
+ * rip and eflags are checked as gdb_reg_write checks them; every other
+ * register must come back as it is (the unavailable ones are ignored).
+ * False, nothing set, unless all of it holds. */
+bool gdb_regs_write_all(struct vcpu *v, const char *hex);
+
 /* All registers, as a `g` reply, into `out` (room for GDB_G_REPLY_MAX). */
 #define GDB_G_REPLY_MAX	1200
 void gdb_regs_read_all(const struct gdb_regs *r, char *out);

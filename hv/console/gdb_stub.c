@@ -443,6 +443,9 @@ static void stopped_command(char *p, size_t len)
 		gdb_regs_read_all(&regs, gdb.reply);
 		send_packet(gdb.reply);
 		break;
+	case 'G':
+		send_packet(gdb_regs_write_all(v, p + 1) ? "OK" : "E01");
+		break;
 	case 'p':
 	case 'P':
 		reg_packet(p + 1, v, p[0] == 'P');
@@ -487,6 +490,7 @@ static void handle_packet(char *p, size_t len)
 			gdb.reply_owed = true;	/* when the stop is through */
 		break;
 	case 'g':
+	case 'G':
 	case 'p':
 	case 'P':
 	case 'm':

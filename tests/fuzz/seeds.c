@@ -327,6 +327,18 @@ static void history_seeds(void)
 	     9);
 }
 
+/* A gdb session's opening, a step and a stop; a bad checksum, Ctrl-C, a
+ * packet past PacketSize's worth of escapes. */
+static void gdb_packet_seeds(void)
+{
+	static const char session[] = "+$qSupported:multiprocess+;swbreak+#1b$?#3f$Hg1#e0"
+				      "$m100000,40#1e$Z0,100120,1#37$vCont;s:1#23$g#67+";
+	static const char bad[] = "$qC#00\x03-$X100,4:}]}]}]}]#00$M0,2:zz#09";
+
+	seed("gdb_packet", "session", (const uint8_t *)session, sizeof(session) - 1);
+	seed("gdb_packet", "bad", (const uint8_t *)bad, sizeof(bad) - 1);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -346,5 +358,6 @@ int main(int argc, char **argv)
 	insn_seeds();
 	gwalk_seeds();
 	history_seeds();
+	gdb_packet_seeds();
 	return 0;
 }

@@ -404,6 +404,14 @@ expect 0x380020:\s+0x12345678
 send set \$rax = 0x4242
 send p/x \$rax
 expect = 0x4242
+send set remote set-register-packet off
+send set \$rbx = 0x5151
+send maint flush register-cache
+send p/x \$rbx
+expect = 0x5151
+send set \$cs = 0x99
+expect Could not write registers.*E01
+send set remote set-register-packet auto
 send p/x \$cr0
 expect = 0x8[0-9a-f]{7}
 send p \$st0

@@ -4,7 +4,8 @@
 # lib.sh): the peek guest (2 vCPUs: the
 # second waits for a start-up IPI) is stopped at attach; its threads, its
 # rip (the spin instruction, from the ELF's symbol), memory read through
-# its page tables and written, a register written, x87 state unavailable,
+# its page tables and written, registers written by P and by G (a G that
+# would change a segment refused), x87 state unavailable,
 # memory outside RAM refused, an int3 breakpoint at the spin instruction,
 # continue and Ctrl-C, `monitor vms`, then detach (the stub resumes the VM).
 make_iso "console=com1 gdb=com2" "${gdb_modules[@]}"
