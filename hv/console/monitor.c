@@ -81,7 +81,7 @@ static enum mon_result help(int argc, char **argv)
 
 static const struct mon_cmd help_cmds[] = {
 	{ "help", "[COMMAND]", "this list, or one command's usage", 0, 1, help },
-	{ NULL },
+	{ 0 },
 };
 
 struct vm *mon_vm(const char *arg)

@@ -200,5 +200,5 @@ const struct mon_cmd mon_host_cmds[] = {
 	{ "cpus", "", "the vCPUs each CPU runs", 0, 0, cpus },
 	{ "poweroff", "", "turn the machine off", 0, 0, poweroff },
 	{ "reboot", "", "reset the machine", 0, 0, reboot },
-	{ NULL },
+	{ 0 },
 };

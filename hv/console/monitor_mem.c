@@ -264,5 +264,5 @@ const struct mon_cmd mon_mem_cmds[] = {
 	{ "tdp", "VM", "its TDP MMU: pages mapped per size, table pages, faults, flushes", 1, 1,
 	  tdp },
 	{ "rmaps", "VM", "whether its rmaps exist, and their bytes", 1, 1, rmaps },
-	{ NULL },
+	{ 0 },
 };

@@ -271,5 +271,5 @@ const struct mon_cmd mon_vm_cmds[] = {
 	{ "console", "VM", "give the console's focus to its COM1 (as Ctrl-] 1..9)", 1, 1,
 	  console },
 	{ "gdb", "VM", "the VM the GDB stub (gdb=com2) debugs", 1, 1, gdb_target },
-	{ NULL },
+	{ 0 },
 };

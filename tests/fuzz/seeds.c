@@ -339,6 +339,16 @@ static void gdb_packet_seeds(void)
 	seed("gdb_packet", "bad", (const uint8_t *)bad, sizeof(bad) - 1);
 }
 
+/* Lines for the fuzz target's own commands, edited, with ticks (0xff). */
+static void monitor_seeds(void)
+{
+	static const char lines[] = "help\rhelp words\rwords a b\r\nwords  x\x7fy\rnumber 0x10 16\r"
+				    "number -1 5\rnumber 99 7\rwait 3\r\xff\xff\xff\xffwords\x15help\r"
+				    "nothing\r";
+
+	seed("monitor", "lines", (const uint8_t *)lines, sizeof(lines) - 1);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -359,5 +369,6 @@ int main(int argc, char **argv)
 	gwalk_seeds();
 	history_seeds();
 	gdb_packet_seeds();
+	monitor_seeds();
 	return 0;
 }
