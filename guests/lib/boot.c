@@ -8,6 +8,7 @@
 #include "lib/multiboot2.h"
 
 static struct boot_info boot_info;
+uint32_t boot_info_addr;
 
 /* Copies a loader string, reporting one that does not fit. */
 static void copy_cmdline(struct boot_info *bi, const char *s)
@@ -94,6 +95,7 @@ static void parse_mb2(struct boot_info *bi, const struct mb2_info_header *info)
 
 void boot_main(uint32_t magic, uint32_t info)
 {
+	boot_info_addr = info;
 	serial_init();
 	trap_init();
 	if (magic == MB1_BOOT_MAGIC) {

@@ -32,6 +32,9 @@ extern char guest_image_start[], guest_image_end[];
  */
 void guest_main(const struct boot_info *bi);
 
+/* The loader's EBX: its info block, for a guest that reads it raw (mb2dump). */
+extern uint32_t boot_info_addr;
+
 /* Entry from start.S with the loader's EAX and EBX: parses, runs guest_main. */
 __noreturn void boot_main(uint32_t magic, uint32_t info);
 
