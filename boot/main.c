@@ -125,6 +125,7 @@ static void acpi_init(void)
 		return;
 	}
 	log_debug("acpi: RSDP from the loader's %s tag", tag_names[tag]);
+	tsc_calibrate_pm_timer(acpi.fadt.pm_timer_port, acpi.fadt.pm_timer_32bit);
 	if (acpi.fadt.s5_present)
 		power_init(acpi.fadt.pm1a_cnt_port, acpi.fadt.s5_slp_typa);
 	if (acpi.fadt.reset_port)

@@ -1,5 +1,6 @@
 /* TSC frequency: from CPUID when the CPU states it, else measured over
- * 10 ms of PIT channel 2 (which every PC and both emulators have). */
+ * 10 ms of PIT channel 2, else (a machine without a PIT) over 10 ms of the
+ * ACPI PM timer once the FADT has named it. */
 #include "drivers/tsc.h"
 #include "lib/log.h"
 #include "x86/insn.h"
@@ -14,9 +15,11 @@
 #define PORT_B_OUT2     0x20
 #define CALIBRATE_MS    10
 #define POLL_LIMIT      100000000u
+#define PM_TIMER_HZ     3579545u
 
 uint64_t tsc_khz;
 static uint64_t tsc_zero;
+static bool tsc_guessed;		/* neither CPUID nor a PIT gave the rate */
 
 /* kHz from CPUID leaf 0x15 (crystal ratio) or 0x16 (base MHz); 0 if neither. */
 static uint64_t tsc_khz_from_cpuid(void)
@@ -36,7 +39,8 @@ static uint64_t tsc_khz_from_cpuid(void)
 	return 0;
 }
 
-/* kHz measured against a CALIBRATE_MS one-shot of PIT channel 2; 0 if it never fires. */
+/* kHz measured against a CALIBRATE_MS one-shot of PIT channel 2; 0 if it
+ * never fires, or if OUT2 is high at once (no PIT: the port reads ones). */
 static uint64_t tsc_khz_from_pit(void)
 {
 	unsigned count = PIT_HZ * CALIBRATE_MS / 1000;
@@ -49,8 +53,10 @@ static uint64_t tsc_khz_from_pit(void)
 	outb(PIT_CH2_DATA, count & 0xff);
 	outb(PIT_CH2_DATA, count >> 8);
 	start = rdtsc();
-	while (!(inb(PORT_B) & PORT_B_OUT2) && ++polls < POLL_LIMIT)
-		;
+	if (inb(PORT_B) & PORT_B_OUT2)
+		polls = POLL_LIMIT;	/* mode 0 holds OUT2 low until the count runs out */
+	while (polls < POLL_LIMIT && !(inb(PORT_B) & PORT_B_OUT2))
+		polls++;
 	end = rdtsc();
 	outb(PORT_B, port_b);
 	return polls < POLL_LIMIT ? (end - start) / CALIBRATE_MS : 0;
@@ -68,11 +74,45 @@ void tsc_calibrate(void)
 	tsc_zero = rdtsc();
 	if (!khz) {
 		WRITE_ONCE(tsc_khz, 1000000);
-		log_warn("tsc: PIT channel 2 never fired; assuming 1 GHz, timestamps are approximate");
+		tsc_guessed = true;
+		log_warn("tsc: no PIT; assuming 1 GHz until the ACPI PM timer can be read");
 		return;
 	}
 	WRITE_ONCE(tsc_khz, khz);
 	log_info("tsc: %llu kHz (from %s)", (unsigned long long)khz, source);
+}
+
+/* The PM timer's ticks from `from` to `to`, a `bits`-wide counter. */
+static uint32_t pm_ticks(uint32_t from, uint32_t to, bool bits32)
+{
+	return bits32 ? to - from : (to - from) & 0xffffff;
+}
+
+void tsc_calibrate_pm_timer(uint16_t port, bool bits32)
+{
+	uint32_t want = PM_TIMER_HZ / 1000 * CALIBRATE_MS, p0, p1;
+	uint64_t t0, t1;
+	unsigned polls = 0;
+
+	if (!tsc_guessed)
+		return;
+	if (!port) {
+		log_warn("tsc: no PIT and no ACPI PM timer: the 1 GHz guess stays");
+		return;
+	}
+	p0 = inl(port);
+	t0 = rdtsc();
+	do
+		p1 = inl(port);
+	while (pm_ticks(p0, p1, bits32) < want && ++polls < POLL_LIMIT);
+	t1 = rdtsc();
+	if (polls == POLL_LIMIT) {
+		log_warn("tsc: the ACPI PM timer at %#x does not count: the 1 GHz guess stays", port);
+		return;
+	}
+	WRITE_ONCE(tsc_khz, (t1 - t0) * PM_TIMER_HZ / 1000 / pm_ticks(p0, p1, bits32));
+	tsc_guessed = false;
+	log_info("tsc: %llu kHz (from the ACPI PM timer)", (unsigned long long)READ_ONCE(tsc_khz));
 }
 
 uint64_t tsc_now(void)
