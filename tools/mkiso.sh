@@ -46,11 +46,17 @@ while (($#)); do
 	modules+=("	module2 /boot/$name $args")
 done
 
+# On UEFI, gfxpayload=keep spares GRUB its search for a video mode for a
+# kernel that asks for none ("no suitable video mode found"). Its warning
+# that the OS gets no console stays: the console is the serial line, and
+# the header's framebuffer tag that would silence it sends GRUB on a BIOS
+# through VBE, where under Bochs it corrupts its own heap.
 cat >"$root/boot/grub/grub.cfg" <<CFG
 set timeout=0
 serial --unit=0 --speed=115200
 terminal_input serial
 terminal_output serial
+if [ "\$grub_platform" = efi ]; then set gfxpayload=keep; fi
 menuentry "hv" {
 	multiboot2 /boot/hv.elf $hv_cmdline
 $(printf '%s\n' "${modules[@]}")
@@ -63,7 +69,7 @@ CFG
 # under BIOS and UEFI alike; the partition modules are those GRUB's EFI
 # image probes for (without them it reports each missing one).
 if ! log=$(grub-mkrescue -o "$out" \
-	--install-modules="multiboot2 multiboot normal serial terminal boot gzio part_msdos part_gpt part_acorn part_amiga part_apple part_bsd part_dfly part_dvh part_plan part_sun part_sunpc" \
+	--install-modules="multiboot2 multiboot normal serial terminal boot gzio test part_msdos part_gpt part_acorn part_amiga part_apple part_bsd part_dfly part_dvh part_plan part_sun part_sunpc" \
 	--fonts= --locales= --themes= "$root" 2>&1); then
 	printf '%s\n' "$log" >&2
 	die "grub-mkrescue failed"

@@ -6,3 +6,4 @@ FIRMWARE=uefi run_qemu 1 1024
 expect_line 'hv: ready cpus=1 '
 expect_line 'vm demo: exit status=0$'
 expect_poweroff
+expect_no_line 'error: no suitable video mode'
