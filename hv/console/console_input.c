@@ -1,5 +1,6 @@
 /* The operator's keystrokes: the console UART is polled every
- * INPUT_POLL_MS from a timer of the boot CPU. Ctrl-] and a key move the
+ * INPUT_POLL_MS (INPUT_BURST_US while bytes keep coming) from a timer of
+ * the boot CPU. Ctrl-] and a key move the
  * focus (hv/console/mux.h); other bytes go to what has focus: the focused
  * VM's COM1, the monitor, or (for the log) nowhere, with a hint. Bytes a
  * VM's FIFO cannot take yet wait here, and nothing more is read from the
@@ -22,6 +23,7 @@
 #include "lib/log.h"
 
 #define INPUT_POLL_MS	2
+#define INPUT_BURST_US	100		/* the next poll, while bytes keep coming */
 #define INPUT_BUF	256
 #define ESCAPE_KEY	0x1d		/* Ctrl-] */
 
@@ -157,15 +159,21 @@ static bool may_read(void)
 /* Take what the UART holds while it may be taken, hand it on, come back. */
 static void input_poll(struct timer *t)
 {
+	bool more = false;
 	int c;
 
 	monitor_poll();
-	gdb_poll();
+	more |= gdb_poll();
 	deliver();
-	while (may_read() && (c = console_getc()) >= 0)
+	while (may_read() && (c = console_getc()) >= 0) {
 		input_byte((uint8_t)c);
+		more = true;
+	}
 	deliver();
-	timer_arm(t, tsc_now() + INPUT_POLL_MS * READ_ONCE(tsc_khz));
+	/* A 16-byte FIFO per poll would cap a paste or a gdb packet at some
+	 * 8 KiB/s: while bytes come, the next poll comes sooner. */
+	timer_arm(t, tsc_now() + (more ? INPUT_BURST_US : INPUT_POLL_MS * 1000) *
+				    READ_ONCE(tsc_khz) / 1000);
 }
 
 /* Focus `name` at boot: log, monitor, a VM's name or its number. */

@@ -23,6 +23,7 @@ enum gdb_rx_event gdb_link_poll(struct gdb_link *l)
 	while ((c = uart_getc(l->port)) >= 0) {
 		enum gdb_rx_event event = gdb_rx_byte(&l->rx, (uint8_t)c);
 
+		l->bytes_in++;
 		switch (event) {
 		case GDB_RX_PACKET:
 			send_bytes(l, "+", 1);

@@ -13,6 +13,7 @@ struct gdb_link {
 	struct gdb_rx rx;
 	char frame[GDB_LINK_REPLY_MAX + 4];	/* the last packet sent */
 	size_t frame_len;
+	uint64_t bytes_in;		/* taken from the UART so far */
 };
 
 /* Send `payload` as a packet (and keep it for a resend). */

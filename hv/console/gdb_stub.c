@@ -566,12 +566,13 @@ static void advance(void)
 	}
 }
 
-void gdb_poll(void)
+bool gdb_poll(void)
 {
+	uint64_t before = gdb.link.bytes_in;
 	enum gdb_rx_event event;
 
 	if (!gdb.started)
-		return;
+		return false;
 	while ((event = gdb_link_poll(&gdb.link)) != GDB_RX_NONE) {
 		if (event == GDB_RX_PACKET)
 			handle_packet(gdb.link.rx.buf, gdb.link.rx.len);
@@ -581,4 +582,5 @@ void gdb_poll(void)
 			stop(SIGINT);
 	}
 	advance();
+	return gdb.link.bytes_in != before;
 }

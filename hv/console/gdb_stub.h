@@ -16,8 +16,9 @@ void gdb_boot(uint16_t port, struct vm *vms, size_t n);
 bool gdb_set_target(struct vm *vm);
 
 /* Take what gdb sent and move a stop or continue along; from the
- * console's poll. No-op unless gdb_start() succeeded. */
-void gdb_poll(void);
+ * console's poll. No-op unless the stub serves a line. True if gdb sent
+ * anything (more may follow at once). */
+bool gdb_poll(void);
 
 /* Whether gdb may have the console's line (Ctrl-] g): no session is
  * attached on the stub's own port. */
