@@ -18,6 +18,7 @@ In REGEX, %NAME% stands for a captured value (matched literally). Everything
 read goes to LOG. Exit 0 when every step passed, else 1 with the failed
 step on stdout. The emulator is stopped at the end either way.
 """
+import contextlib
 import os
 import re
 import socket
@@ -128,6 +129,27 @@ def emulator_command(args, port, socket="COM1"):
     return ["tools/qemu.sh", args[0], "-serial", serial, *args[3:]], env, args[:3]
 
 
+@contextlib.contextmanager
+def running(command, env, log):
+    """The emulator `command` running (its own messages in LOG.emulator),
+    killed when the block ends, however it ends."""
+    emulator = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=open(log + ".emulator", "w"))
+    try:
+        yield emulator
+    finally:
+        emulator.kill()
+        emulator.wait()
+
+
+def wait_for_line(log, text):
+    """Give the machine up to 10 s to write `text` into the file LOG."""
+    for _ in range(100):
+        time.sleep(0.1)
+        if os.path.exists(log) and text in open(log, errors="replace").read():
+            return
+
+
 def usage_error(args, doc):
     """Print the usage and return 2 unless `args` fit it, else None."""
     if len(args) < 3 or (args[:1] == ["--bochs"] and len(args) != 7):
@@ -142,21 +164,18 @@ def main():
         return 2
     port = free_port()
     command, env, (iso, log, script_file) = emulator_command(args, port)
-    emulator = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=open(log + ".emulator", "w"))
-    try:
-        sock = connect(port, emulator)
-        with open(log, "w", buffering=1, errors="replace") as transcript, open(script_file) as f:
-            session = pexpect.fdpexpect.fdspawn(sock.fileno(), encoding="utf-8",
-                                                codec_errors="replace")
-            session.logfile_read = transcript
-            failure = play(session, f.read(), transcript)
-        sock.close()
-    except RuntimeError as e:
-        failure = str(e)
-    finally:
-        emulator.kill()
-        emulator.wait()
+    with running(command, env, log) as emulator:
+        try:
+            sock = connect(port, emulator)
+            with open(log, "w", buffering=1, errors="replace") as transcript, \
+                    open(script_file) as f:
+                session = pexpect.fdpexpect.fdspawn(sock.fileno(), encoding="utf-8",
+                                                    codec_errors="replace")
+                session.logfile_read = transcript
+                failure = play(session, f.read(), transcript)
+            sock.close()
+        except RuntimeError as e:
+            failure = str(e)
     return verdict(failure)
 
 

@@ -14,11 +14,10 @@ monitor's table, `D` with OK. Exit 0 when it did, else 1 with what failed.
 """
 import random
 import socket
-import subprocess
 import sys
 import time
 
-from console_session import emulator_command, free_port, verdict
+from console_session import emulator_command, free_port, running, verdict, wait_for_line
 
 LETTERS = "?gpHTqvcsZzDmAbBCdeFiIQrRtW!"
 FRAMES = 600
@@ -94,42 +93,32 @@ def main():
     seed = int(args.pop(2))
     port = free_port()
     command, env, (iso, log, _) = emulator_command(args[:2] + ["-"] + args[2:], port, "COM2")
-    vm = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
-                          stdout=subprocess.DEVNULL, stderr=open(log + ".emulator", "w"))
     failure = None
-    try:
-        for _ in range(100):
-            time.sleep(0.1)
-            try:
-                if "hv: ready" in open(log, errors="replace").read():
-                    break
-            except FileNotFoundError:
-                pass
-        sock = socket.create_connection(("127.0.0.1", port))
-        rng = random.Random(seed)
-        frames = [random_frame(rng) for _ in range(FRAMES)]
-        frames.insert(FRAMES // 2, frame(b"m0," + b"f" * 5000))     # past PacketSize
-        for f in frames:
-            sock.sendall(f)
-            read_until(sock, b"\xff\xff", 0.005)    # keep the replies flowing
-        sock.sendall(b"#00\x03")
-        drain(sock)
-        checks = [(frame(b"?"), b"$T"),
-                  (frame(b"qRcmd," + b"vms".hex().encode()), b"$O"),
-                  (frame(b"D"), b"$OK")]
-        for packet, answer in checks:
-            sock.sendall(packet)
-            if answer not in read_until(sock, answer, 20):
-                failure = f"no {answer.decode()} answer to {packet.decode()} after the burst"
-                break
+    with running(command, env, log):
+        try:
+            wait_for_line(log, "hv: ready")
+            sock = socket.create_connection(("127.0.0.1", port))
+            rng = random.Random(seed)
+            frames = [random_frame(rng) for _ in range(FRAMES)]
+            frames.insert(FRAMES // 2, frame(b"m0," + b"f" * 5000))     # past PacketSize
+            for f in frames:
+                sock.sendall(f)
+                read_until(sock, b"\xff\xff", 0.005)    # keep the replies flowing
+            sock.sendall(b"#00\x03")
             drain(sock)
-        sock.close()
-        time.sleep(2)
-    except OSError as e:
-        failure = f"the stub's socket: {e}"
-    finally:
-        vm.kill()
-        vm.wait()
+            checks = [(frame(b"?"), b"$T"),
+                      (frame(b"qRcmd," + b"vms".hex().encode()), b"$O"),
+                      (frame(b"D"), b"$OK")]
+            for packet, answer in checks:
+                sock.sendall(packet)
+                if answer not in read_until(sock, answer, 20):
+                    failure = f"no {answer.decode()} answer to {packet.decode()} after the burst"
+                    break
+                drain(sock)
+            sock.close()
+            time.sleep(2)
+        except OSError as e:
+            failure = f"the stub's socket: {e}"
     return verdict(failure)
 
 

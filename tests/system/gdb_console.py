@@ -11,13 +11,12 @@ then connects to the console again and plays AFTER. The console goes to
 LOG, gdb's terminal to LOG.gdb. Exit 0 when every step passed, else 1
 with the failed step on stdout.
 """
-import subprocess
 import sys
 
 import pexpect
 import pexpect.fdpexpect
 
-from console_session import connect, emulator_command, free_port, play, verdict
+from console_session import connect, emulator_command, free_port, play, running, verdict
 from gdb_session import start_gdb
 
 
@@ -49,18 +48,14 @@ def main():
     iso, log, before, gdb_steps, after = args[:5]
     port = free_port()
     command, env, _ = emulator_command([iso, log, "-", *args[5:]], port)
-    emulator = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=open(log + ".emulator", "w"))
-    try:
-        with open(log, "w", buffering=1, errors="replace") as transcript:
-            failure = (console_part(port, emulator, before, transcript) or
-                       gdb_part(port, gdb_steps, log) or
-                       console_part(port, emulator, after, transcript))
-    except (RuntimeError, pexpect.TIMEOUT, pexpect.EOF) as e:
-        failure = f"{type(e).__name__}: {e}"
-    finally:
-        emulator.kill()
-        emulator.wait()
+    with running(command, env, log) as emulator:
+        try:
+            with open(log, "w", buffering=1, errors="replace") as transcript:
+                failure = (console_part(port, emulator, before, transcript) or
+                           gdb_part(port, gdb_steps, log) or
+                           console_part(port, emulator, after, transcript))
+        except (RuntimeError, pexpect.TIMEOUT, pexpect.EOF) as e:
+            failure = f"{type(e).__name__}: {e}"
     return verdict(failure)
 
 

@@ -14,15 +14,13 @@ for a script that connects again (`eval "target remote tcp:127.0.0.1:%d",
 $stub_port`). What gdb printed goes to LOG.gdb. Exit 0
 when every step passed, else 1 with the failed step on stdout.
 """
-import os
-import subprocess
 import sys
 import time
 
 import pexpect
 
-from console_session import (STEP_TIMEOUT, emulator_command, free_port, play, usage_error,
-                             verdict)
+from console_session import (STEP_TIMEOUT, emulator_command, free_port, play, running,
+                             usage_error, verdict, wait_for_line)
 
 
 def start_gdb(transcript):
@@ -47,29 +45,22 @@ def main():
         return 2
     port = free_port()
     command, env, (iso, log, script_file) = emulator_command(args, port, "COM2")
-    vm = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
-                          stdout=subprocess.DEVNULL, stderr=open(log + ".emulator", "w"))
-    failure = None
-    try:
-        # QEMU serves the socket at once; Bochs waits for gdb before it boots,
-        # so gdb waits (remotetimeout) for the stub instead.
-        for _ in range(100 if args[0] != "--bochs" else 0):
-            time.sleep(0.1)
-            if os.path.exists(log) and wait_for in open(log, errors="replace").read():
-                break
-        with open(log + ".gdb", "w") as transcript, open(script_file) as f:
-            gdb = start_gdb(transcript)
-            if args[0] == "--bochs":
-                time.sleep(1)	# Bochs listens once it has started
-            gdb.sendline(f"set $stub_port = {port}")
-            gdb.sendline(f"target remote tcp:127.0.0.1:{port}")
-            failure = play(gdb, f.read(), transcript)
-            gdb.terminate(force=True)
-    except (pexpect.TIMEOUT, pexpect.EOF) as e:
-        failure = f"gdb did not start: {type(e).__name__}"
-    finally:
-        vm.kill()
-        vm.wait()
+    with running(command, env, log):
+        try:
+            # QEMU serves the socket at once; Bochs waits for gdb before it
+            # boots, so gdb waits (remotetimeout) for the stub instead.
+            if args[0] != "--bochs":
+                wait_for_line(log, wait_for)
+            with open(log + ".gdb", "w") as transcript, open(script_file) as f:
+                gdb = start_gdb(transcript)
+                if args[0] == "--bochs":
+                    time.sleep(1)	# Bochs listens once it has started
+                gdb.sendline(f"set $stub_port = {port}")
+                gdb.sendline(f"target remote tcp:127.0.0.1:{port}")
+                failure = play(gdb, f.read(), transcript)
+                gdb.terminate(force=True)
+        except (pexpect.TIMEOUT, pexpect.EOF) as e:
+            failure = f"gdb did not start: {type(e).__name__}"
     return verdict(failure)
 
 
