@@ -68,6 +68,8 @@ static void add_kernel(struct vm_set *set, const struct vm_line *l)
 	vm->restart_on_reboot = l->restart_on_reboot;
 	vm->restart_on_exit = l->restart_on_exit;
 	vm->debug = l->debug;
+	vm->hyperv = l->hyperv;
+	vm->apicv_off = l->apicv_off;
 	vm->kernel.string = l->tail;
 	if (l->bad)
 		vm_fail(vm, "%s", l->error);

@@ -1,7 +1,8 @@
 /* Virtual machine configurations, read from the GRUB module2 lines:
  *
  *   module2 /boot/t.elf vm=NAME mem=32M [vcpus=1] [cpus=0,2-3] [kind=auto]
- *           [on_reboot=end] [on_exit=stop] [debug=off] -- guest args
+ *           [on_reboot=end] [on_exit=stop] [debug=off]
+ *           [hyperv=off] [apicv=on] -- guest args
  *   module2 /boot/m.bin vm=NAME role=module -- module string
  *   module2 /boot/rd.img vm=NAME role=initrd
  *
@@ -41,6 +42,8 @@ struct vm_config {
 	bool restart_on_reboot;		/* on_reboot=restart: a reset builds it anew */
 	bool restart_on_exit;		/* on_exit=restart: so does an exit or a power-off */
 	enum vm_debug_mode debug;
+	bool hyperv;			/* hyperv=on: the Hyper-V enlightenments */
+	bool apicv_off;			/* apicv=off: never use APIC virtualization */
 	struct vm_module_ref kernel;	/* kernel.string is the guest command line */
 	size_t module_count;
 	struct vm_module_ref modules[VM_MODULES_MAX];	/* in module2 line order */

@@ -15,16 +15,18 @@
 #define SETTING_MAX 64
 
 enum vm_key { KEY_VM, KEY_MEM, KEY_VCPUS, KEY_CPUS, KEY_KIND, KEY_ROLE, KEY_ON_REBOOT,
-	      KEY_ON_EXIT, KEY_DEBUG };
+	      KEY_ON_EXIT, KEY_DEBUG, KEY_HYPERV, KEY_APICV };
 #define KEY_BIT(k)	(1u << (k))
 #define KERNEL_ONLY_KEYS (KEY_BIT(KEY_MEM) | KEY_BIT(KEY_VCPUS) | KEY_BIT(KEY_CPUS) | \
 			  KEY_BIT(KEY_KIND) | KEY_BIT(KEY_ON_REBOOT) | KEY_BIT(KEY_ON_EXIT) | \
-			  KEY_BIT(KEY_DEBUG))
+			  KEY_BIT(KEY_DEBUG) | KEY_BIT(KEY_HYPERV) | KEY_BIT(KEY_APICV))
 
 static const char *const key_names[] = { "vm", "mem", "vcpus", "cpus", "kind", "role",
-					 "on_reboot", "on_exit", "debug", NULL };
+					 "on_reboot", "on_exit", "debug", "hyperv", "apicv",
+					 NULL };
 static const char *const on_reboot_names[] = { "end", "restart", NULL };
 static const char *const on_exit_names[] = { "stop", "restart", NULL };
+static const char *const off_on_names[] = { "off", "on", NULL };
 static const char *const debug_names[] = { "off", "on", "wait", NULL };
 static_assert(ARRAY_SIZE(debug_names) == VM_DEBUG_WAIT + 2, "a name for every vm_debug_mode");
 static const char *const kind_names[] = { "auto", "multiboot", "multiboot2", "flat", "linux",
@@ -264,6 +266,16 @@ static void apply_setting(struct vm_line *l, char *setting, unsigned *seen)
 		if (choice >= 0)
 			l->debug = choice;
 		break;
+	case KEY_HYPERV:
+		choice = choose(l, setting, value, off_on_names, "off|on");
+		if (choice >= 0)
+			l->hyperv = choice;
+		break;
+	case KEY_APICV:
+		choice = choose(l, setting, value, off_on_names, "off|on");
+		if (choice >= 0)
+			l->apicv_off = !choice;
+		break;
 	}
 }
 
@@ -275,7 +287,8 @@ static void check_line(struct vm_line *l, unsigned seen)
 	else if (l->role == VM_ROLE_KERNEL && !(seen & KEY_BIT(KEY_MEM)))
 		line_fail(l, "no mem= (e.g. mem=32M)");
 	else if (l->role != VM_ROLE_KERNEL && (seen & KERNEL_ONLY_KEYS))
-		line_fail(l, "mem=, vcpus=, cpus=, kind=, on_reboot=, on_exit= and debug= belong on the kernel line");
+		line_fail(l, "%s= belongs on the kernel line",
+			  key_names[__builtin_ctz(seen & KERNEL_ONLY_KEYS)]);
 }
 
 static const char *skip_spaces(const char *p)

@@ -18,6 +18,8 @@ struct vm_line {
 	bool restart_on_reboot;		/* on_reboot=restart */
 	bool restart_on_exit;		/* on_exit=restart */
 	enum vm_debug_mode debug;
+	bool hyperv;			/* hyperv=on */
+	bool apicv_off;			/* apicv=off */
 	const char *tail;		/* the text after " -- ", "" if none */
 	bool bad;
 	char error[VM_ERROR_MAX];	/* the first problem, "module N: ..." */

@@ -307,6 +307,26 @@ static void test_debug(void **state)
 	assert_true(vms[0].bad);
 }
 
+/* hyperv=off|on (off by default) and apicv=on|off (on by default), on the kernel line. */
+static void test_hyperv_apicv(void **state)
+{
+	assert_int_equal(PARSE("vm=a mem=2M", "vm=b mem=2M hyperv=on apicv=off"), 2);
+	assert_false(vms[0].hyperv);
+	assert_false(vms[0].apicv_off);
+	assert_false(vms[1].bad);
+	assert_true(vms[1].hyperv);
+	assert_true(vms[1].apicv_off);
+	assert_int_equal(PARSE("vm=a mem=2M hyperv=off apicv=on"), 1);
+	assert_false(vms[0].hyperv);
+	assert_false(vms[0].apicv_off);
+	expect_bad("vm=a mem=2M hyperv=yes", "a", "module 0: hyperv=yes is not off|on");
+	expect_bad("vm=a mem=2M apicv=1", "a", "module 0: apicv=1 is not off|on");
+	expect_bad("vm=a mem=2M apicv=on apicv=off", "a", "module 0: apicv= given twice");
+	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=module hyperv=on"), 1);
+	assert_true(vms[0].bad);
+	assert_string_equal(vms[0].error, "module 1: hyperv= belongs on the kernel line");
+}
+
 static void test_duplicate_kernel(void **state)
 {
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=b mem=2M", "vm=a mem=4M"), 2);
@@ -331,16 +351,16 @@ static void test_bad_module_line_spoils_its_vm(void **state)
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=module mem=2M"), 1);
 	assert_true(vms[0].bad);
 	assert_string_equal(vms[0].error,
-			    "module 1: mem=, vcpus=, cpus=, kind=, on_reboot=, on_exit= and debug= belong on the kernel line");
+			    "module 1: mem= belongs on the kernel line");
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=initrd kind=flat"), 1);
 	assert_string_equal(vms[0].error,
-			    "module 1: mem=, vcpus=, cpus=, kind=, on_reboot=, on_exit= and debug= belong on the kernel line");
+			    "module 1: kind= belongs on the kernel line");
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=initrd on_reboot=restart"), 1);
 	assert_string_equal(vms[0].error,
-			    "module 1: mem=, vcpus=, cpus=, kind=, on_reboot=, on_exit= and debug= belong on the kernel line");
+			    "module 1: on_reboot= belongs on the kernel line");
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=module on_exit=restart"), 1);
 	assert_string_equal(vms[0].error,
-			    "module 1: mem=, vcpus=, cpus=, kind=, on_reboot=, on_exit= and debug= belong on the kernel line");
+			    "module 1: on_exit= belongs on the kernel line");
 	assert_int_equal(PARSE("vm=a mem=2M", "vm=a role=module bogus=1"), 1);
 	assert_string_equal(vms[0].error, "module 1: unknown key 'bogus'");
 	/* A nameless line is its own bad entry; VM a is untouched. */
@@ -419,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_several_vms_one_bad),
 		cmocka_unit_test(test_on_reboot_and_on_exit),
 		cmocka_unit_test(test_debug),
+		cmocka_unit_test(test_hyperv_apicv),
 		cmocka_unit_test(test_duplicate_kernel),
 		cmocka_unit_test(test_module_without_kernel),
 		cmocka_unit_test(test_bad_module_line_spoils_its_vm),
