@@ -66,6 +66,7 @@ enum vcpu_state {
 #define VCPU_REQ_INIT		(1u << 3)	/* INIT: reset, wait for a start-up IPI */
 #define VCPU_REQ_SIPI		(1u << 4)	/* start-up IPI at sipi_vector */
 #define VCPU_REQ_PAUSE		(1u << 5)	/* the operator pauses its VM */
+#define VCPU_REQ_APICV		(1u << 6)	/* its VM's APICv state changed */
 
 /* The state a vCPU owns that VM entry and exit do not switch. */
 struct vcpu_owned {
@@ -123,6 +124,7 @@ struct vcpu {
 	bool halted;			/* in HLT: sleeps until an event can end it */
 	bool wait_sipi;			/* after INIT (or an AP from the start) */
 	uint8_t sipi_vector;		/* of the latest start-up IPI */
+	bool apicv_active;		/* its control block virtualizes the APIC now */
 
 	struct vcpu_owned owned;
 	struct vcpu_msrs msrs;

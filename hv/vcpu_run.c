@@ -4,6 +4,7 @@
  * returns false has stopped the VM. */
 #include "cpu/timer.h"
 #include "drivers/tsc.h"
+#include "hv/apicv.h"
 #include "hv/cpuid.h"
 #include "hv/cr.h"
 #include "hv/dev/vdev.h"
@@ -269,6 +270,8 @@ static bool vcpu_take_requests(struct vcpu *v)
 		vendor->flush_guest_tlb(v);
 		vm_stat_add(&v->vm->stats.flushes_done, 1);
 	}
+	if (req & VCPU_REQ_APICV)
+		vcpu_apicv_apply(v);
 	if (req & VCPU_REQ_INIT)
 		vcpu_handle_init(v);
 	if (req & VCPU_REQ_SIPI)

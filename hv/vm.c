@@ -302,6 +302,7 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_modu
 		vm_stop(vm, NULL, "no hardware virtualization (SVM with NPT or VMX with EPT)");
 		return -1;
 	}
+	vm_apicv_init(vm);
 	if (!vm_cpus_valid(vm) || vm_memory_create(vm) || vm_load_kernel(vm, mods, &entry))
 		goto fail;
 	if (guest_acpi_build(&vm->ram, cfg->vcpus)) {

@@ -2,6 +2,7 @@
  * hv/vm_memory.c), the TDP MMU that maps it, its devices and its vCPUs. */
 #pragma once
 
+#include "hv/apicv.h"
 #include "hv/boot_module.h"
 #include "hv/dev/vdev.h"
 #include "hv/load/guest_load.h"
@@ -63,6 +64,7 @@ struct vm {
 	uint32_t exit_status;
 	char stop_reason[VM_STOP_REASON_MAX];	/* why the hypervisor stopped it */
 	struct vm_debug debug;		/* a debugger's hold (hv/vcpu_debug.h) */
+	struct vm_apicv apicv;		/* APIC virtualization's inhibits (hv/apicv.h) */
 };
 
 /* Build `vm` from its configuration: allocate and map its RAM, load its

@@ -51,6 +51,9 @@ int svm_cpu_enable(void);
  * VMSAVE state (FS, GS, TR, LDTR and the syscall MSRs). */
 uint64_t svm_host_vmcb_pa(void);
 
+/* hv/vendor.h apicv_supported (svm_apicv.c). */
+bool svm_apicv_supported(void);
+
 /* The debugger's intercepts (hv/vcpu_debug.h) (svm_debug.c). */
 bool svm_has_step_trap(void);
 void svm_drop_pending_step(struct vcpu *v);

@@ -416,6 +416,7 @@ const struct vendor_ops svm_ops = {
 	.reset = svm_reset,
 	.inject_int3 = svm_inject_int3,
 	.has_step_trap = svm_has_step_trap,
+	.apicv_supported = svm_apicv_supported,
 	.drop_pending_step = svm_drop_pending_step,
 	.set_debug = svm_set_debug,
 	.get_dr = svm_get_dr,

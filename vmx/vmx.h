@@ -82,6 +82,9 @@ extern const struct vendor_ops vmx_ops;
 /* Make `vmcs` the current VMCS of this CPU. */
 void vmx_make_current(void *vmcs);
 
+/* hv/vendor.h apicv_supported and apicv_set_active (vmx_apicv.c). */
+bool vmx_apicv_supported(void);
+
 /* The debugger's intercepts (hv/vcpu_debug.h): kept in vx->debug and
  * written to the VMCS now if it is active here, else at its first run by
  * vmx_debug_controls_write() (the VMCS current). */

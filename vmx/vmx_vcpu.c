@@ -499,6 +499,7 @@ const struct vendor_ops vmx_ops = {
 	.reset = vmx_reset,
 	.inject_int3 = vmx_inject_int3,
 	.has_step_trap = vmx_has_step_trap,
+	.apicv_supported = vmx_apicv_supported,
 	.drop_pending_step = vmx_drop_pending_step,
 	.set_debug = vmx_set_debug,
 	.get_dr = vmx_get_dr,

@@ -84,6 +84,22 @@ static void print_lapic(const struct vcpu *v)
 		   r[APIC_LVT_LINT0 / 4], r[APIC_LVT_LINT1 / 4], vlapic_pending_vector(v->lapic));
 }
 
+/* "apicv: active" or "apicv: inhibited (REASON ...)", and the transitions. */
+static void print_apicv(struct vm *vm)
+{
+	uint32_t set = __atomic_load_n(&vm->apicv.inhibits, __ATOMIC_ACQUIRE);
+
+	mon_printf("  apicv: %s", set ? "inhibited (" : "active");
+	for (unsigned r = 0, first = 1; r < APICV_INHIBIT_COUNT; r++) {
+		if (set & (1u << r)) {
+			mon_printf("%s%s", first ? "" : " ", apicv_inhibit_name(r));
+			first = 0;
+		}
+	}
+	mon_printf("%s, %llu transitions\n", set ? ")" : "",
+		   (unsigned long long)__atomic_load_n(&vm->apicv.transitions, __ATOMIC_RELAXED));
+}
+
 static enum mon_result irq(int argc, char **argv)
 {
 	struct vm *vm = mon_vm(argv[1]);
@@ -94,6 +110,7 @@ static enum mon_result irq(int argc, char **argv)
 	if (!mon_vm_lock(vm))
 		return MON_DONE;
 	mon_printf("vm %s:\n", vm->name);
+	print_apicv(vm);
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
 		print_lapic(&vm->vcpus[i]);
 	for (unsigned pin = 0; pin < VIOAPIC_PINS; pin++) {
