@@ -61,10 +61,5 @@ void vm_apicv_inhibit(struct vm *vm, enum apicv_inhibit reason, bool set)
 
 void vcpu_apicv_apply(struct vcpu *v)
 {
-	bool active = vm_apicv_active(v->vm);
-
-	if (active != v->apicv_active) {
-		v->apicv_active = active;
-		vendor->apicv_set_active(v, active);
-	}
+	v->apicv_active = vm_apicv_active(v->vm);
 }

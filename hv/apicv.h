@@ -43,8 +43,8 @@ void vm_apicv_inhibit(struct vm *vm, enum apicv_inhibit reason, bool set);
 /* Whether `vm` uses APIC virtualization now (its inhibit set is empty). */
 bool vm_apicv_active(const struct vm *vm);
 
-/* Before `v` enters: bring its control block in line with its VM's state
- * (the VCPU_REQ_APICV request, and its first entry). */
+/* Before `v` enters (the VCPU_REQ_APICV request, and its first entry):
+ * v->apicv_active takes its VM's state, which the vendor follows. */
 void vcpu_apicv_apply(struct vcpu *v);
 
 /* The reason's name, as the log and the monitor print it. */

@@ -1,11 +1,13 @@
 /* The guest MSR policy: what is passed through, what is emulated where,
  * and the #GP for everything else. */
+#include "hv/apicv.h"
 #include "hv/cpuid.h"
 #include "hv/dev/vlapic.h"
 #include "hv/msr.h"
 #include "hv/vcpu.h"
 #include "hv/vcpu_switch.h"
 #include "hv/vendor.h"
+#include "hv/vm.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
 #include "x86/insn.h"
@@ -162,7 +164,12 @@ bool msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 		vendor->set_pat(v, value);
 		return true;
 	case MSR_APIC_BASE:
-		return vlapic_base_write(v->lapic, value);
+		if (!vlapic_base_write(v->lapic, value))
+			return false;
+		/* APICv's shortcuts expect each APIC at the PC's address. */
+		if ((value & APIC_BASE_ADDR_MASK) != VLAPIC_DEFAULT_BASE)
+			vm_apicv_inhibit(v->vm, APICV_INHIBIT_APIC_BASE, true);
+		return true;
 	case MSR_TSC_AUX:
 		return vcpu_tsc_aux_write(v, value);
 	case MSR_TSC_DEADLINE:

@@ -125,6 +125,7 @@ struct vcpu {
 	bool wait_sipi;			/* after INIT (or an AP from the start) */
 	uint8_t sipi_vector;		/* of the latest start-up IPI */
 	bool apicv_active;		/* its control block virtualizes the APIC now */
+	bool extint_mode;		/* vCPU 0: the 8259 reaches it (hv/vcpu_irq.c) */
 
 	struct vcpu_owned owned;
 	struct vcpu_msrs msrs;

@@ -4,6 +4,7 @@
  * before its next entry. */
 #include <errno.h>
 
+#include "hv/apicv.h"
 #include "hv/dev/vdev.h"
 #include "hv/dev/vioapic.h"
 #include "hv/dev/vlapic.h"
@@ -47,12 +48,21 @@ static void lapic_eoi_level(void *ctx, uint8_t vector)
 	vioapic_eoi(v->vm->ioapic, vector);
 }
 
+/* The vCPU's APICs are no longer found where APICv's shortcuts look. */
+static void lapic_id_changed(void *ctx)
+{
+	struct vcpu *v = ctx;
+
+	vm_apicv_inhibit(v->vm, APICV_INHIBIT_APIC_ID, true);
+}
+
 static const struct vlapic_ops vcpu_lapic_ops = {
 	.notify = lapic_notify,
 	.nmi = lapic_nmi,
 	.init = lapic_init,
 	.sipi = lapic_sipi,
 	.eoi_level = lapic_eoi_level,
+	.id_changed = lapic_id_changed,
 };
 
 int vcpu_irq_init(struct vcpu *v, struct vapic_bus *bus)
@@ -82,12 +92,29 @@ static bool vcpu_extint_pending(struct vcpu *v)
 	return v->id == 0 && vdev_pic_output(v->vm->devices) && vlapic_accepts_extint(v->lapic);
 }
 
+/* On vCPU 0: the APICv reason `extint` holds while the 8259 reaches it as
+ * a virtual wire (its LINT0 in ExtINT mode, or its APIC off) and lets any
+ * input through; checked at each entry, applied on a change. */
+static void vcpu_extint_mode_update(struct vcpu *v)
+{
+	bool extint = vlapic_accepts_extint(v->lapic) && vdev_pic_unmasked(v->vm->devices);
+
+	if (extint != v->extint_mode) {
+		v->extint_mode = extint;
+		vm_apicv_inhibit(v->vm, APICV_INHIBIT_EXTINT, extint);
+	}
+}
+
 void vcpu_inject_events(struct vcpu *v)
 {
 	bool nmi = __atomic_load_n(&v->nmi_pending, __ATOMIC_SEQ_CST);
-	int vector = vlapic_pending_vector(v->lapic);
+	int vector;
 	bool queued = vendor->event_queued(v);
 
+	if (v->id == 0)
+		vcpu_extint_mode_update(v);
+	/* With APICv the CPU delivers the vLAPIC's interrupts itself. */
+	vector = v->apicv_active ? -1 : vlapic_pending_vector(v->lapic);
 	if (vcpu_debug_holds_events(v)) {	/* a step lands on the next instruction */
 		vendor->set_irq_window(v, false);
 		vendor->set_nmi_window(v, false);

@@ -214,6 +214,9 @@ static bool handle_exit(struct vcpu *v, const struct vm_exit *e)
 	case EXIT_SINGLE_STEP:
 	case EXIT_DR_ACCESS:
 		return vcpu_debug_exit(v, e);
+	case EXIT_APIC_EOI:
+		vlapic_eoi_done(v->lapic, e->eoi_vector);
+		return true;
 	case EXIT_INIT:
 		vm_stop(v->vm, v, "INIT signal received");
 		return false;

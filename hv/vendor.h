@@ -85,12 +85,11 @@ struct vendor_ops {
 	/* The guest's DR6 (n = 6) or DR7 (n = 7), `v` loaded on this CPU. */
 	uint64_t (*get_dr)(struct vcpu *v, unsigned n);
 	void (*set_dr)(struct vcpu *v, unsigned n, uint64_t value);
-	/* Whether this CPU and vendor code virtualize the local APIC (hv/apicv.h). */
+	/* Whether this CPU and vendor code virtualize the local APIC
+	 * (hv/apicv.h). Where they do, vcpu_run follows v->apicv_active at
+	 * each entry, with the vLAPIC's register page as the virtual-APIC
+	 * page, so IRR, ISR and TPR carry over both ways. */
 	bool (*apicv_supported)(void);
-	/* Switch `v`'s control block to APIC virtualization or away from it;
-	 * the vLAPIC's register page is the virtual-APIC page, so IRR, ISR and
-	 * TPR carry over. Called only where apicv_supported() holds. */
-	void (*apicv_set_active)(struct vcpu *v, bool active);
 	/* Read the guest's control and segment registers. */
 	void (*get_sregs)(struct vcpu *v, struct vcpu_sregs *s);
 	/* Log the control registers and segments (the core logs the GPRs). */

@@ -216,6 +216,7 @@ static int vcpu_create(struct vm *vm, unsigned id, const struct guest_entry *ent
 		.gprs = { .rax = entry->rax, .rbx = entry->rbx, .rsi = entry->rsi },
 		.state = id ? VCPU_HALTED : VCPU_RUNNABLE,
 		.wait_sipi = id != 0,
+		.requests = VCPU_REQ_APICV,	/* its first entry takes the VM's state */
 	};
 	if (vcpu_owned_init(v) || vcpu_irq_init(v, vm->apic_bus))
 		return -1;

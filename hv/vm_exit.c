@@ -9,7 +9,7 @@ static const char *const exit_names[] = {
 	[EXIT_EXCEPTION] = "exception", [EXIT_UNDEFINED_INSN] = "ud", [EXIT_INTERRUPT] = "interrupt",
 	[EXIT_XSETBV] = "xsetbv", [EXIT_CR_ACCESS] = "cr", [EXIT_IRQ_WINDOW] = "irq-window",
 	[EXIT_NMI_WINDOW] = "nmi-window", [EXIT_PAUSE] = "pause", [EXIT_INIT] = "init",
-	[EXIT_SINGLE_STEP] = "single-step", [EXIT_DR_ACCESS] = "dr-access",
+	[EXIT_SINGLE_STEP] = "single-step", [EXIT_DR_ACCESS] = "dr-access", [EXIT_APIC_EOI] = "apic-eoi",
 	[EXIT_FAILED_ENTRY] = "failed-entry", [EXIT_UNHANDLED] = "unhandled",
 };
 static_assert(ARRAY_SIZE(exit_names) == EXIT_REASON_COUNT, "a name for every exit reason");

@@ -24,6 +24,7 @@ enum vm_exit_reason {
 	EXIT_INIT,
 	EXIT_SINGLE_STEP,	/* a debugger's step ended (VMX's monitor trap flag) */
 	EXIT_DR_ACCESS,		/* MOV to/from a debug register, while a debugger owns them */
+	EXIT_APIC_EOI,		/* APICv: the guest's EOI of a vector the IOAPIC must hear of */
 	EXIT_FAILED_ENTRY,	/* the CPU refused the guest state */
 	EXIT_UNHANDLED,		/* anything else: stops the VM */
 	EXIT_REASON_COUNT,
@@ -60,6 +61,7 @@ struct vm_exit {
 			uint8_t dr;
 			int gpr;		/* the GPR, or -1: decode the instruction */
 		} dr;
+		uint8_t eoi_vector;		/* EXIT_APIC_EOI: the vector that ended */
 		char failure[96];		/* EXIT_FAILED_ENTRY: the decoded reason */
 	};
 };

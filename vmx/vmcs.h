@@ -24,6 +24,7 @@
 /* 16-bit fields */
 #define VMCS_VPID			0x0000
 #define VMCS_GUEST_ES_SEL		0x0800	/* ES, CS, SS, DS, FS, GS, LDTR, TR: +2 each */
+#define VMCS_GUEST_INTR_STATUS		0x0810	/* RVI in bits 7:0, SVI in 15:8 */
 #define VMCS_HOST_ES_SEL		0x0c00	/* ES, CS, SS, DS, FS, GS, TR: +2 each */
 #define VMCS_HOST_TR_SEL		0x0c0c
 
@@ -34,7 +35,9 @@
 #define VMCS_EXIT_MSR_STORE_ADDR	0x2006
 #define VMCS_ENTRY_MSR_LOAD_ADDR	0x200a
 #define VMCS_TSC_OFFSET			0x2010
+#define VMCS_VIRTUAL_APIC_ADDR		0x2012
 #define VMCS_EPT_POINTER		0x201a
+#define VMCS_EOI_EXIT_BITMAP0		0x201c	/* vectors 0-63; 64-255 at +2, +4, +6 */
 #define VMCS_GUEST_PHYS_ADDR		0x2400
 #define VMCS_LINK_POINTER		0x2800
 #define VMCS_GUEST_DEBUGCTL		0x2802
@@ -58,6 +61,7 @@
 #define VMCS_ENTRY_INTR_INFO		0x4016
 #define VMCS_ENTRY_EXCEPTION_ERROR	0x4018
 #define VMCS_ENTRY_INSN_LEN		0x401a
+#define VMCS_TPR_THRESHOLD		0x401c
 #define VMCS_PROC_CONTROLS2		0x401e
 #define VMCS_PLE_GAP			0x4020
 #define VMCS_PLE_WINDOW			0x4022
@@ -115,6 +119,10 @@ static_assert(VMCS_VPID == VMCS_ENC(VMCS_W16, VMCS_CONTROL, 0), "VMCS encoding")
 static_assert(VMCS_GUEST_ES_SEL == VMCS_ENC(VMCS_W16, VMCS_GUEST, 0), "VMCS encoding");
 static_assert(VMCS_HOST_TR_SEL == VMCS_ENC(VMCS_W16, VMCS_HOST, 6), "VMCS encoding");
 static_assert(VMCS_EPT_POINTER == VMCS_ENC(VMCS_W64, VMCS_CONTROL, 13), "VMCS encoding");
+static_assert(VMCS_GUEST_INTR_STATUS == VMCS_ENC(VMCS_W16, VMCS_GUEST, 8), "VMCS encoding");
+static_assert(VMCS_VIRTUAL_APIC_ADDR == VMCS_ENC(VMCS_W64, VMCS_CONTROL, 9), "VMCS encoding");
+static_assert(VMCS_EOI_EXIT_BITMAP0 == VMCS_ENC(VMCS_W64, VMCS_CONTROL, 14), "VMCS encoding");
+static_assert(VMCS_TPR_THRESHOLD == VMCS_ENC(VMCS_W32, VMCS_CONTROL, 14), "VMCS encoding");
 static_assert(VMCS_GUEST_PHYS_ADDR == VMCS_ENC(VMCS_W64, VMCS_EXIT_INFO, 0), "VMCS encoding");
 static_assert(VMCS_GUEST_EFER == VMCS_ENC(VMCS_W64, VMCS_GUEST, 3), "VMCS encoding");
 static_assert(VMCS_HOST_EFER == VMCS_ENC(VMCS_W64, VMCS_HOST, 1), "VMCS encoding");
@@ -154,6 +162,7 @@ static_assert(VMCS_GUEST_SEL(VMCS_TR) == 0x080e && VMCS_GUEST_LIMIT(VMCS_TR) == 
 #define PROC_MWAIT_EXITING		(1u << 10)
 #define PROC_CR8_LOAD_EXITING		(1u << 19)
 #define PROC_CR8_STORE_EXITING		(1u << 20)
+#define PROC_USE_TPR_SHADOW		(1u << 21)
 #define PROC_NMI_WINDOW_EXITING		(1u << 22)
 #define PROC_MOV_DR_EXITING		(1u << 23)
 #define PROC_USE_IO_BITMAPS		(1u << 25)
@@ -165,8 +174,11 @@ static_assert(VMCS_GUEST_SEL(VMCS_TR) == 0x080e && VMCS_GUEST_LIMIT(VMCS_TR) == 
 /* Secondary processor-based controls */
 #define PROC2_ENABLE_EPT		(1u << 1)
 #define PROC2_ENABLE_RDTSCP		(1u << 3)
+#define PROC2_VIRTUALIZE_X2APIC		(1u << 4)
 #define PROC2_ENABLE_VPID		(1u << 5)
 #define PROC2_UNRESTRICTED_GUEST	(1u << 7)
+#define PROC2_APIC_REGISTER_VIRT	(1u << 8)
+#define PROC2_VIRTUAL_INTR_DELIVERY	(1u << 9)
 #define PROC2_PAUSE_LOOP_EXITING	(1u << 10)
 #define PROC2_ENABLE_INVPCID		(1u << 12)
 #define PROC2_ENABLE_XSAVES		(1u << 20)
@@ -248,6 +260,7 @@ enum vmx_exit_reason {
 	VMX_EXIT_INVALID_GUEST_STATE = 33,
 	VMX_EXIT_MSR_LOADING = 34,
 	VMX_EXIT_MACHINE_CHECK = 41,
+	VMX_EXIT_VIRTUALIZED_EOI = 45,
 	VMX_EXIT_MONITOR_TRAP = 37,
 	VMX_EXIT_EPT_VIOLATION = 48,
 	VMX_EXIT_EPT_MISCONFIG = 49,

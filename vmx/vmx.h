@@ -39,6 +39,8 @@ struct vmx_caps {
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	bool ept_1g_pages;
 	bool mtf;			/* the monitor trap flag */
+	bool apicv;			/* TPR shadow, virtual-interrupt delivery, APIC-register
+					   and x2APIC-mode virtualization (vmx_apicv.c) */
 	bool ept_ad;			/* EPT accessed/dirty flags */
 	uint64_t invept_type;		/* single-context if supported, else all-context */
 	bool vpid;			/* VPIDs in use (with a usable INVVPID) */
@@ -58,6 +60,13 @@ static_assert(sizeof(struct vmx_msr_entry) == 16, "VMX MSR area entry");
  * (SYSCALL and SWAPGS state): the CPU loads them at entry, stores at exit. */
 #define VMX_SWITCHED_MSRS_MAX	8
 
+/* What the VMCS does with the guest's local APIC (vmx_apicv.c). */
+enum vmx_apic_mode {
+	VMX_APIC_EMULATED,		/* every access exits to the vLAPIC */
+	VMX_APIC_XAPIC,			/* APICv; the MMIO page still emulated */
+	VMX_APIC_X2APIC,		/* APICv with x2APIC-mode virtualization */
+};
+
 /* Per-vCPU VMX state. */
 struct vmx_vcpu {
 	struct vmx_msr_entry msrs[VMX_SWITCHED_MSRS_MAX] __aligned(16);
@@ -75,6 +84,10 @@ struct vmx_vcpu {
 	uint32_t proc;			/* the primary controls in the VMCS now */
 	enum guest_mode mode;		/* the entry state, written at the first run */
 	unsigned debug;			/* DEBUG_* intercepts (vmx_debug.c) */
+	enum vmx_apic_mode apic_mode;	/* what the controls say now */
+	bool eoi_exit_valid;		/* the EOI-exit bitmap was written from: */
+	uint32_t eoi_exit_generation;	/* ... the IOAPIC routes of this generation */
+	uint64_t eoi_exit_tmr[4];	/* ... and this TMR */
 };
 
 extern const struct vendor_ops vmx_ops;
@@ -82,8 +95,12 @@ extern const struct vendor_ops vmx_ops;
 /* Make `vmcs` the current VMCS of this CPU. */
 void vmx_make_current(void *vmcs);
 
-/* hv/vendor.h apicv_supported and apicv_set_active (vmx_apicv.c). */
+/* hv/vendor.h apicv_supported (vmx_apicv.c). */
 bool vmx_apicv_supported(void);
+/* Before each entry (the VMCS current): the APIC controls for v's APICv
+ * state and APIC mode; with APICv, RVI and SVI from the vLAPIC's IRR and
+ * ISR, and the EOI-exit bitmap. */
+void vmx_apicv_entry(struct vcpu *v);
 
 /* The debugger's intercepts (hv/vcpu_debug.h): kept in vx->debug and
  * written to the VMCS now if it is active here, else at its first run by
@@ -118,6 +135,10 @@ void vmx_bitmaps_init(void);
 uint64_t vmx_io_bitmap_a_pa(void);
 uint64_t vmx_io_bitmap_b_pa(void);
 uint64_t vmx_msr_bitmap_pa(void);
+/* The MSR bitmap of an x2APIC guest with APICv: that one, with reads of
+ * the registers the CPU virtualizes and writes of TPR, EOI and self-IPI
+ * let through to the virtual-APIC page. */
+uint64_t vmx_msr_bitmap_x2apic_pa(void);
 
 /* Fill `area` with the MSRs the CPU switches at entry and exit (initial
  * guest values 0); returns how many. */

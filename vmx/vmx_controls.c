@@ -24,7 +24,8 @@
 			 PROC_USE_MSR_BITMAPS | PROC_SECONDARY_CONTROLS | PROC_INTR_WINDOW_EXITING | \
 			 PROC_NMI_WINDOW_EXITING | PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING | \
 			 PROC_MWAIT_EXITING | PROC_MONITOR_EXITING | PROC_MOV_DR_EXITING)
-#define PROC_OPTIONAL	PROC_MONITOR_TRAP_FLAG
+/* The TPR shadow serves APIC virtualization (vmx_apicv.c), per vCPU. */
+#define PROC_OPTIONAL	(PROC_MONITOR_TRAP_FLAG | PROC_USE_TPR_SHADOW)
 #define PROC_PER_VCPU	(PROC_INTR_WINDOW_EXITING | PROC_NMI_WINDOW_EXITING | \
 			 PROC_MONITOR_TRAP_FLAG | PROC_MOV_DR_EXITING)
 #define PROC2_REQUIRED	(PROC2_ENABLE_EPT | PROC2_UNRESTRICTED_GUEST)
@@ -32,7 +33,10 @@
  * CPUID (passed through) offers them. Pause-loop exiting lets a spinning
  * vCPU yield its CPU. */
 #define PROC2_OPTIONAL	(PROC2_ENABLE_VPID | PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID | \
-			 PROC2_ENABLE_XSAVES | PROC2_PAUSE_LOOP_EXITING)
+			 PROC2_ENABLE_XSAVES | PROC2_PAUSE_LOOP_EXITING | PROC2_APICV)
+/* APIC virtualization, all or nothing, set per vCPU while it is active. */
+#define PROC2_APICV	(PROC2_VIRTUALIZE_X2APIC | PROC2_APIC_REGISTER_VIRT | \
+			 PROC2_VIRTUAL_INTR_DELIVERY)
 /* The debug controls switch the guest's DR7 and IA32_DEBUGCTL: without
  * them a guest's DR7 would be lost at every exit. */
 #define EXIT_REQUIRED	(EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_PAT | EXIT_LOAD_PAT | \
@@ -75,6 +79,8 @@ bool vmx_controls_init(void)
 		return false;
 	c->entry &= ~ENTRY_IA32E_MODE_GUEST;
 	c->mtf = c->proc & PROC_MONITOR_TRAP_FLAG;
-	c->proc &= ~PROC_PER_VCPU;
+	c->apicv = (c->proc & PROC_USE_TPR_SHADOW) && (c->proc2 & PROC2_APICV) == PROC2_APICV;
+	c->proc &= ~(PROC_PER_VCPU | PROC_USE_TPR_SHADOW);
+	c->proc2 &= ~PROC2_APICV;
 	return true;
 }

@@ -82,10 +82,10 @@ bool vmx_probe(void)
 	vmx_caps.cr0_fixed1 = rdmsr(MSR_VMX_CR0_FIXED1);
 	vmx_caps.cr4_fixed0 = rdmsr(MSR_VMX_CR4_FIXED0);
 	vmx_caps.cr4_fixed1 = rdmsr(MSR_VMX_CR4_FIXED1);
-	log_info("vmx: EPT (2M%s pages%s), unrestricted guest, %s, VMCS revision %#x",
+	log_info("vmx: EPT (2M%s pages%s), unrestricted guest, %s, %s, VMCS revision %#x",
 		 vmx_caps.ept_1g_pages ? "+1G" : "", vmx_caps.ept_ad ? ", A/D flags" : "",
 		 vmx_caps.vpid ? "VPIDs" : "no VPIDs (TLB flushed at every exit)",
-		 vmx_caps.revision);
+		 vmx_caps.apicv ? "APICv" : "no APICv", vmx_caps.revision);
 	return true;
 }
 

@@ -175,5 +175,9 @@ void vmx_exit_decode(struct vm_exit *exit)
 	case VMX_EXIT_INIT:
 		exit->reason = EXIT_INIT;
 		break;
+	case VMX_EXIT_VIRTUALIZED_EOI:
+		exit->reason = EXIT_APIC_EOI;
+		exit->eoi_vector = qual & INTR_INFO_VECTOR_MASK;
+		break;
 	}
 }

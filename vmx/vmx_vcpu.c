@@ -375,6 +375,7 @@ static void vmx_vcpu_run(struct vcpu *v, struct vm_exit *exit)
 		vx->flush_pending = false;
 	}
 	vmx_write(VMCS_TSC_OFFSET, (uint64_t)v->tsc_offset);
+	vmx_apicv_entry(v);
 	vmx_enter(v, exit);
 	/* NMI exiting took the host's NMI: hand it to the host's handler. */
 	if (exit->reason == EXIT_INTERRUPT &&

@@ -92,6 +92,10 @@ uint8_t vdev_port80_code(struct vdev_set *set);
 /* Whether the PIC's INT line is up (an IRQ waits for acknowledgement). */
 bool vdev_pic_output(struct vdev_set *set);
 
+/* Whether the master 8259 lets any input through (its IMR is not 0xff):
+ * the guest uses the PIC. A racy read, for a mode that changes rarely. */
+bool vdev_pic_unmasked(struct vdev_set *set);
+
 /* The registers of the two 8259s, master first, for the monitor. */
 struct vdev_pic_view {
 	uint8_t irr[2], isr[2], imr[2], vector_base[2];

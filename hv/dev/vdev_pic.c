@@ -264,6 +264,11 @@ bool vdev_pic_output(struct vdev_set *set)
 	return __atomic_load_n(&vdev_pic_state(set)->output, __ATOMIC_SEQ_CST);
 }
 
+bool vdev_pic_unmasked(struct vdev_set *set)
+{
+	return __atomic_load_n(&vdev_pic_state(set)->chip[0].imr, __ATOMIC_RELAXED) != 0xff;
+}
+
 void vdev_pic_view(struct vdev_set *set, struct vdev_pic_view *out)
 {
 	struct pic_state *p;

@@ -25,6 +25,7 @@ struct vioapic {
 	uint32_t id;
 	uint64_t rte[VIOAPIC_PINS];
 	uint32_t level;			/* pins asserted now, one bit each */
+	uint32_t generation;		/* atomic: bumped by every redirection-entry write */
 };
 
 struct vioapic *vioapic_create(struct vapic_bus *bus)
@@ -127,6 +128,8 @@ static void reg_write(struct vioapic *io, uint32_t value)
 	mask = r & 1 ? 0xffffffff00000000ull : 0xffffffffull;
 	rte = r & 1 ? (uint64_t)value << 32 : value;
 	io->rte[pin] = (io->rte[pin] & ~(mask & RTE_WRITABLE)) | (rte & mask & RTE_WRITABLE);
+	/* Before anything is delivered through the entry (vioapic_generation). */
+	__atomic_fetch_add(&io->generation, 1, __ATOMIC_SEQ_CST);
 	/* Switching to edge drops a stale remote IRR; unmasking an asserted
 	 * level pin delivers it. */
 	if (!(io->rte[pin] & RTE_LEVEL))
@@ -172,4 +175,22 @@ uint64_t vioapic_entry(struct vioapic *io, unsigned pin)
 	rte = pin < VIOAPIC_PINS ? io->rte[pin] : 0;
 	spin_unlock(&io->lock);
 	return rte;
+}
+
+uint32_t vioapic_generation(struct vioapic *io)
+{
+	return __atomic_load_n(&io->generation, __ATOMIC_SEQ_CST);
+}
+
+void vioapic_level_vectors(struct vioapic *io, uint64_t vectors[4])
+{
+	vectors[0] = vectors[1] = vectors[2] = vectors[3] = 0;
+	spin_lock(&io->lock);
+	for (unsigned pin = 0; pin < VIOAPIC_PINS; pin++) {
+		uint8_t vector = io->rte[pin] & RTE_VECTOR;
+
+		if (io->rte[pin] & RTE_LEVEL)
+			vectors[vector / 64] |= 1ull << (vector % 64);
+	}
+	spin_unlock(&io->lock);
 }

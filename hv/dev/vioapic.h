@@ -46,5 +46,12 @@ void vioapic_eoi(struct vioapic *io, uint8_t vector);
 void vioapic_mmio_read(struct vioapic *io, unsigned offset, unsigned size, uint64_t *value);
 void vioapic_mmio_write(struct vioapic *io, unsigned offset, unsigned size, uint64_t value);
 
+/* A number that changes whenever a redirection entry is written (before
+ * the write delivers anything), and the vectors of every level-triggered
+ * entry, masked or not (one bit each in four words): what an EOI of which
+ * the IOAPIC must hear may end (APICv's EOI-exit bitmap). */
+uint32_t vioapic_generation(struct vioapic *io);
+void vioapic_level_vectors(struct vioapic *io, uint64_t vectors[4]);
+
 /* The redirection entry of `pin`, for the monitor and the tests. */
 uint64_t vioapic_entry(struct vioapic *io, unsigned pin);

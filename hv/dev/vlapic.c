@@ -7,7 +7,6 @@
 #include "hv/dev/vlapic_regs.h"
 
 #define X2APIC_MSR(offset)	(MSR_X2APIC_FIRST + ((offset) >> 4))
-#define APIC_BASE_ADDR		0x000ffffffffff000ull	/* bits 51:12 */
 #define APIC_BASE_PHYS_BITS	36			/* what CPUID 0x80000008 tells guests */
 
 /* Bit `vector` of the 256-bit ISR/TMR/IRR register at `first`. */
@@ -140,7 +139,7 @@ uint64_t vlapic_base(const struct vlapic *l)
 bool vlapic_base_write(struct vlapic *l, uint64_t value)
 {
 	uint64_t reserved = ~(APIC_BASE_BSP | APIC_BASE_EXTD | APIC_BASE_EN |
-			      (APIC_BASE_ADDR & ((1ull << APIC_BASE_PHYS_BITS) - 1)));
+			      (APIC_BASE_ADDR_MASK & ((1ull << APIC_BASE_PHYS_BITS) - 1)));
 	bool was_en = l->base & APIC_BASE_EN, was_x2 = vlapic_x2apic(l);
 	bool en = value & APIC_BASE_EN, x2 = value & APIC_BASE_EXTD;
 
@@ -161,7 +160,7 @@ bool vlapic_base_write(struct vlapic *l, uint64_t value)
 
 bool vlapic_mmio_claims(const struct vlapic *l, uint64_t gpa)
 {
-	uint64_t page = l->base & APIC_BASE_ADDR;
+	uint64_t page = l->base & APIC_BASE_ADDR_MASK;
 
 	return (l->base & (APIC_BASE_EN | APIC_BASE_EXTD)) == APIC_BASE_EN &&
 	       gpa >= page && gpa < page + VLAPIC_MMIO_SIZE;
@@ -230,6 +229,15 @@ void vlapic_accept(struct vlapic *l, uint8_t vector)
 	ppr_update(l);
 }
 
+void vlapic_eoi_done(struct vlapic *l, uint8_t vector)
+{
+	if (vector_test(l, APIC_TMR, vector))
+		l->ops->eoi_level(l->vcpu, vector);
+	/* A lower-priority interrupt may be deliverable now. */
+	if (vlapic_pending_vector(l) >= 0)
+		l->ops->notify(l->vcpu);
+}
+
 static void vlapic_eoi(struct vlapic *l)
 {
 	int vector = vector_highest(l, APIC_ISR);
@@ -238,11 +246,24 @@ static void vlapic_eoi(struct vlapic *l)
 		return;
 	vector_clear(l, APIC_ISR, vector);
 	ppr_update(l);
-	if (vector_test(l, APIC_TMR, vector))
-		l->ops->eoi_level(l->vcpu, vector);
-	/* A lower-priority interrupt may be deliverable now. */
-	if (vlapic_pending_vector(l) >= 0)
-		l->ops->notify(l->vcpu);
+	vlapic_eoi_done(l, vector);
+}
+
+int vlapic_highest_irr(const struct vlapic *l)
+{
+	return vector_highest(l, APIC_IRR);
+}
+
+int vlapic_highest_isr(const struct vlapic *l)
+{
+	return vector_highest(l, APIC_ISR);
+}
+
+void vlapic_tmr(const struct vlapic *l, uint64_t tmr[4])
+{
+	for (unsigned i = 0; i < 4; i++)
+		tmr[i] = vlapic_get(l, APIC_TMR + 0x20 * i) |
+			 (uint64_t)vlapic_get(l, APIC_TMR + 0x20 * i + 0x10) << 32;
 }
 
 /* The bits software may write in each LVT entry. */
@@ -307,6 +328,8 @@ static bool reg_write(struct vlapic *l, unsigned offset, uint32_t value)
 		if (x2)
 			return false;
 		*vlapic_reg(l, APIC_ID) = value & 0xff000000u;
+		if (value >> 24 != l->id)
+			l->ops->id_changed(l->vcpu);
 		return true;
 	case APIC_TPR:
 		if (x2 && (value & ~0xffu))

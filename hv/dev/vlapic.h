@@ -31,6 +31,7 @@
 #define APIC_BASE_BSP		(1ull << 8)
 #define APIC_BASE_EXTD		(1ull << 10)
 #define APIC_BASE_EN		(1ull << 11)
+#define APIC_BASE_ADDR_MASK	0x000ffffffffff000ull	/* bits 51:12 */
 
 /* ICR and LVT fields. */
 #define APIC_DM_SHIFT		8
@@ -62,6 +63,8 @@ struct vlapic_ops {
 	/* The vCPU signalled EOI for level-triggered `vector` (the IOAPIC
 	 * clears its remote IRR). */
 	void (*eoi_level)(void *vcpu, uint8_t vector);
+	/* The guest wrote an xAPIC ID other than the vCPU's index. */
+	void (*id_changed)(void *vcpu);
 };
 
 struct vlapic_config {
@@ -133,6 +136,18 @@ int vlapic_pending_vector(const struct vlapic *l);
 
 /* The CPU takes `vector` (from vlapic_pending_vector): IRR to ISR. */
 void vlapic_accept(struct vlapic *l, uint8_t vector);
+
+/* The highest vector set in IRR / in ISR, or -1 (APICv's RVI and SVI). */
+int vlapic_highest_irr(const struct vlapic *l);
+int vlapic_highest_isr(const struct vlapic *l);
+
+/* The TMR, 64 vectors per word. */
+void vlapic_tmr(const struct vlapic *l, uint64_t tmr[4]);
+
+/* `vector`'s service ended (by an EOI the vLAPIC took, or one the CPU
+ * virtualized, which cleared ISR itself): a level-triggered vector's EOI
+ * goes to the IOAPIC, and the vCPU looks for what may be delivered now. */
+void vlapic_eoi_done(struct vlapic *l, uint8_t vector);
 
 /* Set IRR bit `vector` (TMR too when `level`): a fixed interrupt arrives.
  * Vectors below 16 are refused with a receive-illegal-vector error. */

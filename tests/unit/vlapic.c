@@ -17,7 +17,7 @@
 #define X2(off)	(MSR_X2APIC_FIRST + ((off) >> 4))
 
 struct fake_vcpu {
-	unsigned notified, nmis, inits, sipis, eois;
+	unsigned notified, nmis, inits, sipis, eois, id_changes;
 	uint8_t sipi_vector, eoi_vector;
 };
 
@@ -41,7 +41,9 @@ static void eoi_level(void *v, uint8_t vector)
 	((struct fake_vcpu *)v)->eoi_vector = vector;
 }
 
-static const struct vlapic_ops ops = { notify, nmi, init, sipi, eoi_level };
+static void id_changed(void *v) { ((struct fake_vcpu *)v)->id_changes++; }
+
+static const struct vlapic_ops ops = { notify, nmi, init, sipi, eoi_level, id_changed };
 
 static int setup(void **state)
 {
@@ -396,6 +398,38 @@ static void test_mmio_rules(void **state)
 	assert_int_equal(rd(l, APIC_LVT_LINT0), APIC_LVT_MASKED | 0x700);
 }
 
+/* What APIC virtualization reads of the page (RVI, SVI, the EOI-exit
+ * bitmap), an EOI the CPU virtualized, and an xAPIC ID write reported. */
+static void test_apicv_view(void **state)
+{
+	struct vlapic *l = apic[1];
+	uint64_t tmr[4];
+
+	enable_all();
+	assert_int_equal(vlapic_highest_irr(l), -1);
+	assert_int_equal(vlapic_highest_isr(l), -1);
+	vlapic_set_irq(l, 0x31, false);
+	vlapic_set_irq(l, 0xa5, true);
+	assert_int_equal(vlapic_highest_irr(l), 0xa5);
+	vlapic_tmr(l, tmr);
+	assert_true(tmr[2] == 1ull << (0xa5 - 128) && !tmr[0] && !tmr[1] && !tmr[3]);
+	vlapic_accept(l, 0xa5);
+	assert_int_equal(vlapic_highest_irr(l), 0x31);
+	assert_int_equal(vlapic_highest_isr(l), 0xa5);
+	/* The CPU cleared ISR itself; the IOAPIC still hears of the level EOI. */
+	*(uint32_t *)((char *)vlapic_regs(l) + APIC_ISR + 0x50) = 0;
+	vlapic_eoi_done(l, 0xa5);
+	assert_int_equal(vcpus[1].eois, 1);
+	assert_int_equal(vcpus[1].eoi_vector, 0xa5);
+	vlapic_eoi_done(l, 0x31);	/* edge-triggered: nothing for the IOAPIC */
+	assert_int_equal(vcpus[1].eois, 1);
+	/* Writing its own ID back is no change; another ID is. */
+	wr(l, APIC_ID, 1u << 24);
+	assert_int_equal(vcpus[1].id_changes, 0);
+	wr(l, APIC_ID, 7u << 24);
+	assert_int_equal(vcpus[1].id_changes, 1);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -409,6 +443,7 @@ int main(void)
 		T(test_timer_oneshot_and_periodic),
 		T(test_timer_tsc_deadline),
 		T(test_mmio_rules),
+		T(test_apicv_view),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,7 +40,8 @@ static void eoi_level(void *v, uint8_t vector)
 	vioapic_eoi(ioapic, vector);
 }
 
-static const struct vlapic_ops lapic_ops = { nothing, nothing, nothing, nothing_u8, eoi_level };
+static const struct vlapic_ops lapic_ops = { nothing, nothing, nothing, nothing_u8, eoi_level,
+						    nothing };
 
 static char last_line[128];
 static unsigned lines;
