@@ -14,6 +14,7 @@ static const char *const inhibit_names[] = {
 	[APICV_INHIBIT_APIC_BASE] = "apic-base-changed",
 	[APICV_INHIBIT_IRQ_WINDOW] = "irq-window",
 	[APICV_INHIBIT_NESTED] = "nested",
+	[APICV_INHIBIT_DEBUG_STEP] = "debugger-step",
 };
 static_assert(ARRAY_SIZE(inhibit_names) == APICV_INHIBIT_COUNT, "a name for every reason");
 static_assert(APICV_INHIBIT_COUNT <= 32, "reasons fit vm_apicv.inhibits");

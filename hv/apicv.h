@@ -23,6 +23,7 @@ enum apicv_inhibit {
 	APICV_INHIBIT_IRQ_WINDOW,	/* an IRQ window is asked for, on hardware that
 					   ignores it while active (AMD AVIC) */
 	APICV_INHIBIT_NESTED,		/* a nested guest runs */
+	APICV_INHIBIT_DEBUG_STEP,	/* a debugger steps a vCPU, interrupts held */
 	APICV_INHIBIT_COUNT,
 };
 

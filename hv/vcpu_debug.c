@@ -80,6 +80,9 @@ void vcpu_debug_apply(struct vcpu *v)
 	v->debug.generation = generation;
 	debug_take_drs(v, d, d->dr7);
 	debug_set_stepping(v, d->step_vcpu == v->id + 1);
+	/* A step holds interrupts back, which the CPU's own delivery would not
+	 * (every vCPU computes the same answer from the latest generation). */
+	vm_apicv_inhibit(v->vm, APICV_INHIBIT_DEBUG_STEP, d->step_vcpu != 0);
 	vendor->set_debug(v, debug_intercepts(v, d));
 }
 

@@ -9,13 +9,14 @@
 #   - SMP and time: IPI round trip between two vCPUs, TSC-deadline interrupt
 #     latency, the cost of switching a CPU to another vCPU (owned state with
 #     XSAVE/XRSTOR), exits per second of an idle 4-vCPU guest, and remote TLB
-#     flushes requested/done/IPIs while a 4-vCPU guest has memory unmapped.
+#     flushes requested/done/IPIs while a 4-vCPU guest has memory unmapped;
+#     on Bochs VMX also with apicv=off (APIC virtualization inhibited).
 #   - Linux with 2 vCPUs under the hypervisor and booted bare by GRUB's
 #     linux/initrd on the same emulator: on QEMU the guest's uptime when its
 #     /init gives the shell, on Bochs (whose guest clocks follow each
 #     kernel's own calibration) the wall time from Bochs' start to the
 #     kernel's power-off; their ratio, the VM's exits by reason and its
-#     hypervisor memory.
+#     hypervisor memory; on Bochs VMX the exits again with apicv=off.
 #   - the console: bytes per second a guest prints through the multiplexer
 #     with its console focused (raw) and with the log focused (whole
 #     prefixed lines), from the guest's cycles per byte and the TSC rate;
@@ -53,12 +54,13 @@ hv_iso() {
 }
 
 # Build the ISOs of the SMP and time figures: $1 runs the timer guest alone,
-# $2 a 4-vCPU SMP guest alone, with the VM-end counters (loglevel=debug).
+# $2 a 4-vCPU SMP guest alone, with the VM-end counters (loglevel=debug);
+# $3 adds keys to both VMs' lines (apicv=off).
 smp_isos() {
 	tools/mkiso.sh "$1" build/hv.elf "console=com1 idle=poweroff" \
-		build/guests/timer.elf "vm=timer mem=16M"
+		build/guests/timer.elf "vm=timer mem=16M ${3:-}"
 	tools/mkiso.sh "$2" build/hv.elf "console=com1 idle=poweroff loglevel=debug" \
-		build/guests/smp.elf "vm=smp4 mem=16M vcpus=4 -- remap=$remaps idle-ms=1000"
+		build/guests/smp.elf "vm=smp4 mem=16M vcpus=4 ${3:-} -- remap=$remaps idle-ms=1000"
 }
 
 # Print the value of the first "KEY N" (a number after the words KEY) in FILE.
@@ -114,11 +116,12 @@ report() {
 		"$(ratio "$hv_work" "$bare")"
 }
 
-# The Linux guest under the hypervisor ($1) and bare under GRUB ($2).
+# The Linux guest under the hypervisor ($1; $3 adds keys to its VM line)
+# and bare under GRUB ($2).
 linux_isos() {
 	local bare=$out/linux-bare
 	tools/mkiso.sh "$1" build/hv.elf "console=com1 idle=poweroff loglevel=debug focus=linux" \
-		build/linux/vmlinuz "vm=linux mem=256M vcpus=2 -- console=ttyS0 hv-linux.poweroff" \
+		build/linux/vmlinuz "vm=linux mem=256M vcpus=2 ${3:-} -- console=ttyS0 hv-linux.poweroff" \
 		build/linux/initrd.gz "vm=linux role=initrd"
 	rm -rf "$bare" && mkdir -p "$bare/boot/grub"
 	cp build/linux/vmlinuz build/linux/initrd.gz "$bare/boot/"
@@ -224,6 +227,14 @@ for platform in bochs-svm:ryzen bochs-vmx:corei7_skylake_x; do
 	bochs_until "$model" "$out/smp.iso" "$out/$name-smp.log" 'hv: poweroff' 900 2
 	report_smp "$name" "$out/$name-time.log" "$out/$name-smp.log"
 done
+# The same SMP and time figures on VMX with APIC virtualization inhibited.
+smp_isos "$out/time-noapicv.iso" "$out/smp-noapicv.iso" apicv=off
+bochs_until corei7_skylake_x "$out/time-noapicv.iso" "$out/bochs-vmx-noapicv-time.log" \
+	'hv: poweroff' 900 2
+bochs_until corei7_skylake_x "$out/smp-noapicv.iso" "$out/bochs-vmx-noapicv-smp.log" \
+	'hv: poweroff' 900 2
+report_smp "bochs-vmx apicv=off" "$out/bochs-vmx-noapicv-time.log" \
+	"$out/bochs-vmx-noapicv-smp.log"
 echo "== Bochs corei7_skylake_x, Linux"
 start=$SECONDS
 bochs_until corei7_skylake_x "$out/linux.iso" "$out/bochs-vmx-linux.log" 'hv: poweroff' 900 2 512
@@ -234,3 +245,7 @@ bare_wall=$((SECONDS - start))
 printf '%-10s linux boot to power-off, wall: hv=%s s bare=%s s ratio=%s\n' bochs-vmx "$hv_wall" \
 	"$bare_wall" "$(ratio "$hv_wall" "$bare_wall")"
 report_linux_vm bochs-vmx "$out/bochs-vmx-linux.log"
+linux_isos "$out/linux-noapicv.iso" "$out/linux-bare.iso" apicv=off
+bochs_until corei7_skylake_x "$out/linux-noapicv.iso" "$out/bochs-vmx-noapicv-linux.log" \
+	'hv: poweroff' 900 2 512
+report_linux_vm "bochs-vmx apicv=off" "$out/bochs-vmx-noapicv-linux.log"
