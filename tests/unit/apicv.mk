@@ -1,0 +1,2 @@
+UNIT_TESTS += apicv
+apicv_SRCS := tests/unit/apicv.c hv/apicv.c
