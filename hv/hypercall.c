@@ -1,6 +1,7 @@
 /* The hypercall table. Arguments are decoded and checked before any state
  * changes; a call that changes state needs CPL 0. */
 #include "hv/hypercall.h"
+#include "hv/hyperv.h"
 #include "hv/vendor.h"
 #include "hv/vm.h"
 #include "x86/vectors.h"
@@ -52,6 +53,8 @@ static unsigned vcpu_cpl(struct vcpu *v)
 
 bool hypercall_handle(struct vcpu *v)
 {
+	if (hyperv_hypercall_enabled(v))
+		return hyperv_hypercall(v);
 	switch (v->gprs.rax) {
 	case HC_PING:
 		v->gprs.rax = HC_PING_REPLY;

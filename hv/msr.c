@@ -138,6 +138,10 @@ bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 	case MSR_TSC_DEADLINE:
 	case MSR_X2APIC_FIRST ... MSR_X2APIC_LAST:
 		return vlapic_msr_read(v->lapic, msr, value);
+	case HV_MSR_GUEST_OS_ID ... HV_MSR_VP_INDEX:
+	case HV_MSR_VP_ASSIST_PAGE:
+	case HV_MSR_TIME_REF_COUNT ... HV_MSR_APIC_FREQUENCY:
+		return hyperv_msr_read(v, msr, value);
 	}
 	if (msr_platform_read(v, msr, value) == MSR_DONE)
 		return true;
@@ -175,6 +179,10 @@ bool msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 	case MSR_TSC_DEADLINE:
 	case MSR_X2APIC_FIRST ... MSR_X2APIC_LAST:
 		return vlapic_msr_write(v->lapic, msr, value);
+	case HV_MSR_GUEST_OS_ID ... HV_MSR_VP_INDEX:
+	case HV_MSR_VP_ASSIST_PAGE:
+	case HV_MSR_TIME_REF_COUNT ... HV_MSR_APIC_FREQUENCY:
+		return hyperv_msr_write(v, msr, value);
 	}
 	r = msr_platform_write(v, msr, value);
 	if (r == MSR_UNKNOWN)

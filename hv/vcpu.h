@@ -94,6 +94,7 @@ struct vcpu_msrs {
 	uint64_t hwcr;
 	uint64_t de_cfg;
 	uint64_t osvw[2];			/* ID length, status */
+	uint64_t hv_vp_assist;			/* Hyper-V's VP assist page MSR */
 };
 
 struct vcpu {

@@ -11,6 +11,7 @@
 #include "hv/dev/vlapic.h"
 #include "hv/exit_trace.h"
 #include "hv/hypercall.h"
+#include "hv/hyperv.h"
 #include "hv/mmio.h"
 #include "hv/msr.h"
 #include "hv/sched.h"
@@ -43,7 +44,11 @@ static bool handle_cpuid(struct vcpu *v, const struct vm_exit *e)
 
 	vendor->get_sregs(v, &sregs);
 	who = (struct cpuid_vcpu){ v->id, sregs.cr4, vlapic_base(v->lapic) & APIC_BASE_EN };
-	r = cpuid_guest(v->gprs.rax, v->gprs.rcx, &who);
+	if (hyperv_enabled(v->vm) && (uint32_t)v->gprs.rax >= HV_CPUID_FIRST &&
+	    (uint32_t)v->gprs.rax <= HV_CPUID_RANGE_LAST)
+		r = hyperv_cpuid(v->gprs.rax);
+	else
+		r = cpuid_guest(v->gprs.rax, v->gprs.rcx, &who);
 	v->gprs.rax = r.eax;
 	v->gprs.rbx = r.ebx;
 	v->gprs.rcx = r.ecx;

@@ -17,6 +17,7 @@ struct vendor_ops {
 	const struct tdp_pte_ops *pte_ops;	/* NPT or EPT entries */
 	bool dr6_in_control_block;		/* VM entry and exit switch DR6 */
 	bool cr2_in_control_block;		/* and CR2 */
+	uint8_t hypercall_insn[3];		/* VMMCALL or VMCALL, for a hypercall page */
 
 	/* Largest TDP leaf the CPU supports: 3 with 1 GiB pages, else 2. */
 	int (*tdp_max_leaf_level)(void);

@@ -4,6 +4,7 @@
 
 #include "hv/apicv.h"
 #include "hv/boot_module.h"
+#include "hv/hyperv.h"
 #include "hv/dev/vdev.h"
 #include "hv/load/guest_load.h"
 #include "hv/vcpu.h"
@@ -65,6 +66,7 @@ struct vm {
 	char stop_reason[VM_STOP_REASON_MAX];	/* why the hypervisor stopped it */
 	struct vm_debug debug;		/* a debugger's hold (hv/vcpu_debug.h) */
 	struct vm_apicv apicv;		/* APIC virtualization's inhibits (hv/apicv.h) */
+	struct hyperv_vm hyperv;	/* the Hyper-V partition MSRs (hv/hyperv.h) */
 };
 
 /* Build `vm` from its configuration: allocate and map its RAM, load its
@@ -131,6 +133,12 @@ bool vm_vcpu_gone(struct vm *vm);
  * whether it was (its vCPUs then wait to be placed); a build that fails is
  * reported as at boot. */
 bool vm_restart(struct vm *vm);
+
+/* Make the vCPUs of `vm` in the bitmap `vcpus` (bit i: vCPU i; NULL: all)
+ * drop their cached guest translations before their next entry, kicking
+ * the CPUs that run one of them in the guest now; counted in vm->stats
+ * (a request, and each kick). Any CPU. */
+void vm_flush_guest_tlbs(struct vm *vm, const uint64_t *vcpus);
 
 /* Free `v`'s own parts (its control block, its owned state) on its CPU
  * and mark it dead; sched_vcpu_exit() follows. */

@@ -8,11 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu/kick.h"
 #include "hv/vendor.h"
 #include "hv/vm.h"
 #include "hv/vm_memory.h"
-#include "lib/cpu.h"
 #include "lib/log.h"
 #include "mm/page.h"
 #include "mm/pmm.h"
@@ -24,22 +22,10 @@
 
 static_assert(VM_MEM_ALIGN == (4096ull << BLOCK_ORDER_MIN), "mem= is whole smallest blocks");
 
-/* The TDP MMU's remote flush: every vCPU drops its cached translations
- * before its next entry, and the CPUs that run one of them in the guest
- * right now are kicked out so that they do at once. */
+/* The TDP MMU's remote flush: every vCPU's. */
 static void vm_flush_tlbs(void *ctx)
 {
-	struct vm *vm = ctx;
-
-	vm_stat_add(&vm->stats.flush_requests, 1);
-	for (unsigned i = 0; i < vm->nr_vcpus; i++)
-		__atomic_fetch_or(&vm->vcpus[i].requests, VCPU_REQ_TLB_FLUSH, __ATOMIC_SEQ_CST);
-	for (unsigned cpu = 0; cpu < cpu_count(); cpu++) {
-		if (cpu == cpu_id() || !cpumask_test(&vm->in_guest, cpu))
-			continue;
-		cpu_kick(cpu);
-		vm_stat_add(&vm->stats.flush_ipis, 1);
-	}
+	vm_flush_guest_tlbs(ctx, NULL);
 }
 
 static const struct tdp_flush_ops vm_flush_ops = { .flush_remote_tlbs = vm_flush_tlbs };

@@ -12,6 +12,7 @@ struct vm_stats {
 	uint64_t flush_requests;	/* remote flushes the TDP MMU asked for */
 	uint64_t flush_ipis;		/* kicks those sent to CPUs in the guest */
 	uint64_t flushes_done;		/* vCPU TLB flushes performed at entry */
+	uint64_t pv_flushes;		/* Hyper-V flush hypercalls (each one request) */
 	uint64_t switches;		/* owned-state switches into its vCPUs */
 	uint64_t switch_cycles;		/* TSC cycles those switches took */
 };

@@ -393,6 +393,7 @@ const struct vendor_ops svm_ops = {
 	.name = "svm",
 	.pte_ops = &npt_pte_ops,
 	.dr6_in_control_block = true,
+	.hypercall_insn = { 0x0f, 0x01, 0xd9 },		/* VMMCALL */
 	.cr2_in_control_block = true,
 	.tdp_max_leaf_level = svm_tdp_max_leaf_level,
 	.cpu_enable = svm_cpu_enable,

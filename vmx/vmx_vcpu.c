@@ -477,6 +477,7 @@ const struct vendor_ops vmx_ops = {
 	.name = "vmx",
 	.pte_ops = &ept_pte_ops,
 	.dr6_in_control_block = false,
+	.hypercall_insn = { 0x0f, 0x01, 0xc1 },		/* VMCALL */
 	.cr2_in_control_block = false,
 	.tdp_max_leaf_level = vmx_tdp_max_leaf_level,
 	.cpu_enable = vmx_cpu_enable,
