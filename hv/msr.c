@@ -3,6 +3,7 @@
 #include "hv/cpuid.h"
 #include "hv/dev/vlapic.h"
 #include "hv/msr.h"
+#include "hv/synic.h"
 #include "hv/vcpu.h"
 #include "hv/vcpu_switch.h"
 #include "hv/vendor.h"
@@ -136,6 +137,8 @@ bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 	case MSR_TSC_DEADLINE:
 	case MSR_X2APIC_FIRST ... MSR_X2APIC_LAST:
 		return vlapic_msr_read(v->lapic, msr, value);
+	case SYNIC_MSR_FIRST ... SYNIC_MSR_LAST:
+		return synic_msr_read(v, msr, value);
 	}
 	if (msr_platform_read(v, msr, value) == MSR_DONE)
 		return true;
@@ -168,6 +171,8 @@ bool msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 	case MSR_TSC_DEADLINE:
 	case MSR_X2APIC_FIRST ... MSR_X2APIC_LAST:
 		return vlapic_msr_write(v->lapic, msr, value);
+	case SYNIC_MSR_FIRST ... SYNIC_MSR_LAST:
+		return synic_msr_write(v, msr, value);
 	}
 	r = msr_platform_write(v, msr, value);
 	if (r == MSR_UNKNOWN)

@@ -10,6 +10,7 @@
 
 struct vm;
 struct vlapic;
+struct synic;
 
 /* General-purpose registers; the vendor entry code loads and saves them
  * around every VM entry (the layout is fixed for the assembly). */
@@ -125,6 +126,7 @@ struct vcpu {
 	bool wait_sipi;			/* after INIT (or an AP from the start) */
 	uint8_t sipi_vector;		/* of the latest start-up IPI */
 	bool apicv_active;		/* its control block virtualizes the APIC now */
+	struct synic *synic;		/* Hyper-V SynIC (hv/synic.h); NULL: hyperv=off */
 
 	struct vcpu_owned owned;
 	struct vcpu_msrs msrs;

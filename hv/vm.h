@@ -19,6 +19,7 @@
 struct vapic_bus;
 struct vdev_set;
 struct vioapic;
+struct synic_vm;
 
 /* A block of host memory from the page allocator. */
 struct vm_ram_block {
@@ -65,6 +66,7 @@ struct vm {
 	char stop_reason[VM_STOP_REASON_MAX];	/* why the hypervisor stopped it */
 	struct vm_debug debug;		/* a debugger's hold (hv/vcpu_debug.h) */
 	struct vm_apicv apicv;		/* APIC virtualization's inhibits (hv/apicv.h) */
+	struct synic_vm *synic;		/* the SynICs' shared part (hv/synic.h); NULL: hyperv=off */
 };
 
 /* Build `vm` from its configuration: allocate and map its RAM, load its

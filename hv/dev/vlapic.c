@@ -230,6 +230,11 @@ void vlapic_accept(struct vlapic *l, uint8_t vector)
 	ppr_update(l);
 }
 
+void vlapic_accept_auto_eoi(struct vlapic *l, uint8_t vector)
+{
+	vector_clear(l, APIC_IRR, vector);
+}
+
 static void vlapic_eoi(struct vlapic *l)
 {
 	int vector = vector_highest(l, APIC_ISR);

@@ -134,6 +134,10 @@ int vlapic_pending_vector(const struct vlapic *l);
 /* The CPU takes `vector` (from vlapic_pending_vector): IRR to ISR. */
 void vlapic_accept(struct vlapic *l, uint8_t vector);
 
+/* The CPU takes `vector` with AutoEOI (a Hyper-V SINT): off IRR, and no
+ * ISR bit, so no EOI follows. */
+void vlapic_accept_auto_eoi(struct vlapic *l, uint8_t vector);
+
 /* Set IRR bit `vector` (TMR too when `level`): a fixed interrupt arrives.
  * Vectors below 16 are refused with a receive-illegal-vector error. */
 void vlapic_set_irq(struct vlapic *l, uint8_t vector, bool level);
