@@ -32,10 +32,11 @@ static void stimer_arm(struct stimer *t)
 	timer_arm(&t->timer, synic_ref_to_tsc(stimer_vm(t), t->expiration));
 }
 
-/* Start an enabled timer from its COUNT, as a write of CONFIG or COUNT does. */
+/* Start an enabled timer from its COUNT, as a write of CONFIG or COUNT
+ * does; a COUNT of 0 has it wait for one (a guest writes CONFIG first). */
 static void stimer_start(struct stimer *t)
 {
-	if (!(t->config & STIMER_ENABLE))
+	if (!(t->config & STIMER_ENABLE) || !t->count)
 		return;
 	if (t->config & STIMER_PERIODIC)
 		t->expiration = synic_ref_time(stimer_vm(t)) + stimer_period(t);
