@@ -53,5 +53,10 @@ bool hyperv_hypercall_enabled(const struct vcpu *v);
  * instruction), false when it raised #UD (CPL > 0, real mode). */
 bool hyperv_hypercall(struct vcpu *v);
 
+#define HV_REF_TICKS_PER_MS	10000u	/* reference time counts 100 ns */
+
 /* The VM's reference time: 100 ns units since vm_create(). */
 uint64_t hyperv_ref_time(const struct vm *vm);
+
+/* The host TSC at which the VM's reference time reaches `ref`. */
+uint64_t hyperv_ref_to_tsc(const struct vm *vm, uint64_t ref);

@@ -15,7 +15,6 @@
 #define PAGE_GPA		(~0xfffull)
 #define HYPERCALL_WRITABLE	(PAGE_GPA | HYPERCALL_LOCKED | PAGE_ENABLE)
 #define PAGE_MSR_WRITABLE	(PAGE_GPA | PAGE_ENABLE)	/* reference TSC, VP assist */
-#define REF_TICKS_PER_MS	10000u	/* 100 ns units */
 #define RET			0xc3
 
 /* The reference TSC page (TLFS "Reference TSC Page"): reference time =
@@ -31,15 +30,6 @@ static_assert(sizeof(struct hv_ref_tsc_page) == 24, "TLFS reference TSC page hea
 bool hyperv_enabled(const struct vm *vm)
 {
 	return vm->config->hyperv;
-}
-
-uint64_t hyperv_ref_time(const struct vm *vm)
-{
-	uint64_t now = tsc_now(), khz = READ_ONCE(tsc_khz);
-
-	if (now <= vm->created_tsc || !khz)
-		return 0;
-	return (uint64_t)((unsigned __int128)(now - vm->created_tsc) * REF_TICKS_PER_MS / khz);
 }
 
 /* Whether the page at `gpa` is guest RAM. */
@@ -75,7 +65,7 @@ static bool ref_tsc_page_fill(struct vcpu *v, uint64_t gpa)
 	if (!sequence || sequence == UINT32_MAX)
 		sequence = 1;
 	page.reserved = 0;
-	page.scale = (uint64_t)(((unsigned __int128)REF_TICKS_PER_MS << 64) / READ_ONCE(tsc_khz));
+	page.scale = (uint64_t)(((unsigned __int128)HV_REF_TICKS_PER_MS << 64) / READ_ONCE(tsc_khz));
 	page.offset = (int64_t)(hyperv_ref_time(v->vm) -
 				(uint64_t)(((unsigned __int128)guest_tsc * page.scale) >> 64));
 	guest_phys_write(v->vm, gpa, &invalid, sizeof(invalid));

@@ -4,6 +4,7 @@
 #include "hv/cpuid.h"
 #include "hv/dev/vlapic.h"
 #include "hv/msr.h"
+#include "hv/synic.h"
 #include "hv/vcpu.h"
 #include "hv/vcpu_switch.h"
 #include "hv/vendor.h"
@@ -142,6 +143,8 @@ bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 	case HV_MSR_VP_ASSIST_PAGE:
 	case HV_MSR_TIME_REF_COUNT ... HV_MSR_APIC_FREQUENCY:
 		return hyperv_msr_read(v, msr, value);
+	case SYNIC_MSR_FIRST ... SYNIC_MSR_LAST:
+		return synic_msr_read(v, msr, value);
 	}
 	if (msr_platform_read(v, msr, value) == MSR_DONE)
 		return true;
@@ -183,6 +186,8 @@ bool msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 	case HV_MSR_VP_ASSIST_PAGE:
 	case HV_MSR_TIME_REF_COUNT ... HV_MSR_APIC_FREQUENCY:
 		return hyperv_msr_write(v, msr, value);
+	case SYNIC_MSR_FIRST ... SYNIC_MSR_LAST:
+		return synic_msr_write(v, msr, value);
 	}
 	r = msr_platform_write(v, msr, value);
 	if (r == MSR_UNKNOWN)

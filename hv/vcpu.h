@@ -10,6 +10,7 @@
 
 struct vm;
 struct vlapic;
+struct synic;
 
 /* General-purpose registers; the vendor entry code loads and saves them
  * around every VM entry (the layout is fixed for the assembly). */
@@ -127,6 +128,7 @@ struct vcpu {
 	uint8_t sipi_vector;		/* of the latest start-up IPI */
 	bool apicv_active;		/* its control block virtualizes the APIC now */
 	bool extint_mode;		/* vCPU 0: the 8259 reaches it (hv/vcpu_irq.c) */
+	struct synic *synic;		/* Hyper-V SynIC (hv/synic.h); NULL: hyperv=off */
 
 	struct vcpu_owned owned;
 	struct vcpu_msrs msrs;

@@ -9,6 +9,7 @@
 #include "hv/dev/vioapic.h"
 #include "hv/dev/vlapic.h"
 #include "hv/sched.h"
+#include "hv/synic.h"
 #include "hv/vcpu_irq.h"
 #include "hv/vendor.h"
 #include "hv/vm.h"
@@ -131,7 +132,10 @@ void vcpu_inject_events(struct vcpu *v)
 		queued = true;
 	}
 	if (!queued && vector >= 0 && vendor->irq_allowed(v)) {
-		vlapic_accept(v->lapic, vector);
+		if (synic_auto_eoi(v, vector))
+			vlapic_accept_auto_eoi(v->lapic, vector);
+		else
+			vlapic_accept(v->lapic, vector);
 		vendor->inject_irq(v, vector);
 		vector = vlapic_pending_vector(v->lapic);
 	}

@@ -15,6 +15,7 @@
 #include "hv/load/guest_load.h"
 #include "hv/msr.h"
 #include "hv/sched.h"
+#include "hv/synic.h"
 #include "hv/vcpu_irq.h"
 #include "hv/vcpu_run.h"
 #include "hv/vcpu_switch.h"
@@ -176,6 +177,7 @@ static void vcpu_free(struct vcpu *v)
 {
 	if (v->vendor)
 		vendor->vcpu_destroy(v);
+	synic_vcpu_stop(v);	/* its timers raise vectors in the APIC freed next */
 	vcpu_irq_free(v);
 	vcpu_owned_free(v);
 }
@@ -193,6 +195,7 @@ static void vm_free(struct vm *vm)
 	vdev_set_destroy(devices);
 	vioapic_destroy(vm->ioapic);
 	vm->ioapic = NULL;
+	synic_vm_free(vm);
 	vapic_bus_destroy(vm->apic_bus);
 	vm->apic_bus = NULL;
 	vm_memory_destroy(vm);
@@ -218,7 +221,7 @@ static int vcpu_create(struct vm *vm, unsigned id, const struct guest_entry *ent
 		.wait_sipi = id != 0,
 		.requests = VCPU_REQ_APICV,	/* its first entry takes the VM's state */
 	};
-	if (vcpu_owned_init(v) || vcpu_irq_init(v, vm->apic_bus))
+	if (vcpu_owned_init(v) || vcpu_irq_init(v, vm->apic_bus) || synic_vcpu_create(v))
 		return -1;
 	msr_vcpu_init(v);
 	/* A PC's firmware leaves the boot CPU's APIC in virtual-wire mode, so
@@ -252,6 +255,12 @@ static void vm_pic_intr(void *ctx)
 	vcpu_request(&vm->vcpus[0], VCPU_REQ_EVENT);
 }
 
+/* QEMU's hyperv-testdev signals a SINT route. */
+static int vm_hyperv_sint(void *ctx, unsigned vp_index, unsigned sint)
+{
+	return synic_signal_sint(ctx, vp_index, sint);
+}
+
 /* The interrupt controllers and the port devices, wired as on a PC. */
 static int vm_platform_create(struct vm *vm)
 {
@@ -265,6 +274,7 @@ static int vm_platform_create(struct vm *vm)
 		.console_ctx = vm,
 		.pic_intr = vm_pic_intr,
 		.irq_ctx = vm,
+		.hyperv_sint = cfg->hyperv ? vm_hyperv_sint : NULL,
 		.wallclock = rtc_now(),
 		.tsc_start = tsc_now(),
 	};
@@ -311,7 +321,7 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, const struct boot_modu
 		goto fail;
 	}
 	vm->vcpus = calloc(cfg->vcpus, sizeof(*vm->vcpus));
-	if (vm_platform_create(vm) || !vm->vcpus) {
+	if (vm_platform_create(vm) || !vm->vcpus || synic_vm_create(vm)) {
 		vm_stop(vm, NULL, "no memory for its devices");
 		goto fail;
 	}

@@ -20,6 +20,7 @@
 struct vapic_bus;
 struct vdev_set;
 struct vioapic;
+struct synic_vm;
 
 /* A block of host memory from the page allocator. */
 struct vm_ram_block {
@@ -67,6 +68,7 @@ struct vm {
 	struct vm_debug debug;		/* a debugger's hold (hv/vcpu_debug.h) */
 	struct vm_apicv apicv;		/* APIC virtualization's inhibits (hv/apicv.h) */
 	struct hyperv_vm hyperv;	/* the Hyper-V partition MSRs (hv/hyperv.h) */
+	struct synic_vm *synic;		/* the SynICs' shared part (hv/synic.h); NULL: hyperv=off */
 };
 
 /* Build `vm` from its configuration: allocate and map its RAM, load its

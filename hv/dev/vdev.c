@@ -52,6 +52,7 @@ static int (*const standard_devices[])(struct vdev_set *, const struct vdev_conf
 	vdev_pm1_attach,
 	vdev_pci_host_attach,
 	vdev_i8042_attach,
+	vdev_hyperv_testdev_attach,
 };
 
 /* A VM name must fit and print cleanly inside "[NAME] " prefixes. */

@@ -37,7 +37,10 @@ struct vdev_config {
 	void *console_ctx;		/* passed back to both */
 	struct vioapic *ioapic;		/* the VM's IOAPIC, NULL for none */
 	void (*pic_intr)(void *ctx);	/* the PIC's INT line rose (may be NULL) */
-	void *irq_ctx;			/* passed back to pic_intr */
+	void *irq_ctx;			/* passed back to pic_intr and hyperv_sint */
+	/* hyperv=on: raise SINT `sint` of the vCPU with VP index `vp_index`
+	 * (QEMU's hyperv-testdev is there only then); 0, or -1 if dropped. */
+	int (*hyperv_sint)(void *ctx, unsigned vp_index, unsigned sint);
 	uint64_t wallclock;		/* the RTC's time at tsc_start: seconds since 1970 */
 	uint64_t tsc_start;		/* host TSC when the VM's clocks start */
 };

@@ -74,6 +74,7 @@ static inline uint32_t vdev_all_ones(unsigned size)
  * negative errno from vdev_register(). */
 int vdev_uart_attach(struct vdev_set *set, const struct vdev_config *config);
 int vdev_debug_exit_attach(struct vdev_set *set, const struct vdev_config *config);
+int vdev_hyperv_testdev_attach(struct vdev_set *set, const struct vdev_config *config);
 int vdev_fw_cfg_attach(struct vdev_set *set, const struct vdev_config *config);
 int vdev_port80_attach(struct vdev_set *set, const struct vdev_config *config);
 int vdev_pic_attach(struct vdev_set *set, const struct vdev_config *config);

@@ -238,6 +238,11 @@ void vlapic_eoi_done(struct vlapic *l, uint8_t vector)
 		l->ops->notify(l->vcpu);
 }
 
+void vlapic_accept_auto_eoi(struct vlapic *l, uint8_t vector)
+{
+	vector_clear(l, APIC_IRR, vector);
+}
+
 static void vlapic_eoi(struct vlapic *l)
 {
 	int vector = vector_highest(l, APIC_ISR);

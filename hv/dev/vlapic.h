@@ -148,6 +148,9 @@ void vlapic_tmr(const struct vlapic *l, uint64_t tmr[4]);
  * virtualized, which cleared ISR itself): a level-triggered vector's EOI
  * goes to the IOAPIC, and the vCPU looks for what may be delivered now. */
 void vlapic_eoi_done(struct vlapic *l, uint8_t vector);
+/* The CPU takes `vector` with AutoEOI (a Hyper-V SINT): off IRR, and no
+ * ISR bit, so no EOI follows. */
+void vlapic_accept_auto_eoi(struct vlapic *l, uint8_t vector);
 
 /* Set IRR bit `vector` (TMR too when `level`): a fixed interrupt arrives.
  * Vectors below 16 are refused with a receive-illegal-vector error. */
