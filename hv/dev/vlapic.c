@@ -289,6 +289,19 @@ static uint32_t lvt_writable(unsigned offset)
 	}
 }
 
+/* The read-only status bits of each LVT entry: delivery status, and the
+ * LINT pins' remote IRR. */
+static uint32_t lvt_status(unsigned offset)
+{
+	switch (offset) {
+	case APIC_LVT_LINT0:
+	case APIC_LVT_LINT1:
+		return APIC_LVT_DELIVERY_STATUS | APIC_LVT_REMOTE_IRR;
+	default:
+		return APIC_LVT_DELIVERY_STATUS;
+	}
+}
+
 /* Read register `offset`; false when it is reserved (or write-only) in
  * the current mode. */
 static bool reg_read(struct vlapic *l, unsigned offset, uint32_t *value)
@@ -384,7 +397,9 @@ static bool reg_write(struct vlapic *l, unsigned offset, uint32_t value)
 	case APIC_LVT_LINT1: case APIC_LVT_ERROR: {
 		uint32_t old = vlapic_get(l, offset), keep = old & ~lvt_writable(offset);
 
-		if (x2 && (value & ~lvt_writable(offset)))
+		/* Delivery status and remote IRR are read-only, not reserved:
+		 * writing back what was read is no #GP. */
+		if (x2 && (value & ~(lvt_writable(offset) | lvt_status(offset))))
 			return false;
 		if (offset == APIC_LVT_TIMER &&
 		    (value & APIC_LVT_TIMER_MODE) == APIC_LVT_TIMER_MODE)

@@ -38,6 +38,8 @@
 #define APIC_SVR_MASK		0x3ffu		/* vector, enable, focus checking */
 #define APIC_DFR_FLAT		0xffffffffu
 #define APIC_VECTOR_MASK	0xffu
+#define APIC_LVT_DELIVERY_STATUS (1u << 12)
+#define APIC_LVT_REMOTE_IRR	(1u << 14)
 #define APIC_LVT_TIMER_MODE	(3u << 17)
 #define APIC_TIMER_ONESHOT	(0u << 17)
 #define APIC_TIMER_PERIODIC	(1u << 17)

@@ -251,6 +251,12 @@ static void test_x2apic_msrs(void **state)
 	}
 	assert_true(vlapic_msr_read(apic[3], X2(APIC_ID), &v));
 	assert_int_equal(v, 3);
+	/* An LVT entry written back with its read-only status bits (as Linux
+	 * does at shutdown) is taken; a reserved bit is #GP. */
+	assert_true(vlapic_msr_write(apic[3], X2(APIC_LVT_LINT0), 0x5700));
+	assert_int_equal(vlapic_get(apic[3], APIC_LVT_LINT0), 0x0700);
+	assert_false(vlapic_msr_write(apic[3], X2(APIC_LVT_LINT0), 1u << 20));
+	assert_false(vlapic_msr_write(apic[3], X2(APIC_LVT_TIMER), 1u << 14));
 	assert_true(vlapic_msr_read(apic[3], X2(APIC_LDR), &v));
 	assert_int_equal(v, 1u << 3);				/* cluster 0, bit 3 */
 	assert_false(vlapic_msr_read(apic[3], X2(APIC_DFR), &v));	/* no DFR */
