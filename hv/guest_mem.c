@@ -53,6 +53,13 @@ bool guest_phys_write(struct vm *vm, uint64_t gpa, const void *buf, size_t len)
 	return guest_phys_copy(vm, gpa, (void *)buf, len, true);
 }
 
+bool guest_page_in_ram(struct vm *vm, uint64_t gpa)
+{
+	uint8_t byte;
+
+	return guest_phys_read(vm, gpa, &byte, 1);
+}
+
 static bool walker_read(void *ctx, uint64_t gpa, void *buf, size_t len)
 {
 	return guest_phys_read(ctx, gpa, buf, len);

@@ -15,6 +15,10 @@ struct vm;
 bool guest_phys_read(struct vm *vm, uint64_t gpa, void *buf, size_t len);
 bool guest_phys_write(struct vm *vm, uint64_t gpa, const void *buf, size_t len);
 
+/* Whether the 4 KiB page at `gpa` is guest RAM (RAM comes in pieces of
+ * whole pages, so its first byte tells for all of it). */
+bool guest_page_in_ram(struct vm *vm, uint64_t gpa);
+
 /* The walker's view of `v`'s paging registers `s` (and RFLAGS.AC). */
 struct gwalk_mode guest_paging(const struct vcpu *v, const struct vcpu_sregs *s);
 

@@ -22,6 +22,11 @@ struct vcpu;
 #define HV_MSR_TSC_FREQUENCY	0x40000022
 #define HV_MSR_APIC_FREQUENCY	0x40000023
 
+/* The MSRs that name a guest page (hypercall, reference TSC, VP assist,
+ * SIEFP, SIMP): enable in bit 0, the page's GPA in bits 63:12. */
+#define HV_PAGE_ENABLE		(1ull << 0)
+#define HV_PAGE_GPA		(~0xfffull)
+
 #define HV_CPUID_FIRST		0x40000000
 #define HV_CPUID_LAST		0x4000000a
 #define HV_CPUID_RANGE_LAST	0x400000ff	/* the hypervisor range: above LAST, zeros */

@@ -1,8 +1,9 @@
 /* The Hyper-V synthetic MSRs of the partition and the VP (TLFS "Partition
  * Properties", "Virtual Processor Index", "Timers"): guest OS ID, the
  * hypercall page, the VP index, the VP assist page, the reference counter
- * and reference TSC page, the TSC and APIC timer frequencies. Each write is checked whole
- * (reserved bits, the page it names in guest RAM) before anything changes. */
+ * and reference TSC page, the TSC and APIC timer frequencies. Each write
+ * is checked whole (reserved bits, the page it names in guest RAM) before
+ * anything changes. */
 #include "drivers/tsc.h"
 #include "hv/dev/vlapic.h"
 #include "hv/guest_mem.h"
@@ -10,11 +11,9 @@
 #include "hv/vendor.h"
 #include "hv/vm.h"
 
-#define PAGE_ENABLE		(1ull << 0)
 #define HYPERCALL_LOCKED	(1ull << 1)
-#define PAGE_GPA		(~0xfffull)
-#define HYPERCALL_WRITABLE	(PAGE_GPA | HYPERCALL_LOCKED | PAGE_ENABLE)
-#define PAGE_MSR_WRITABLE	(PAGE_GPA | PAGE_ENABLE)	/* reference TSC, VP assist */
+#define HYPERCALL_WRITABLE	(HV_PAGE_GPA | HYPERCALL_LOCKED | HV_PAGE_ENABLE)
+#define PAGE_MSR_WRITABLE	(HV_PAGE_GPA | HV_PAGE_ENABLE)	/* reference TSC, VP assist */
 #define RET			0xc3
 
 /* The reference TSC page (TLFS "Reference TSC Page"): reference time =
@@ -30,14 +29,6 @@ static_assert(sizeof(struct hv_ref_tsc_page) == 24, "TLFS reference TSC page hea
 bool hyperv_enabled(const struct vm *vm)
 {
 	return vm->config->hyperv;
-}
-
-/* Whether the page at `gpa` is guest RAM. */
-static bool page_in_ram(struct vm *vm, uint64_t gpa)
-{
-	uint8_t byte;
-
-	return guest_phys_read(vm, gpa, &byte, 1);
 }
 
 /* Fill the hypercall page at `gpa`: the vendor's hypercall instruction and
@@ -122,9 +113,9 @@ static bool hypercall_msr_write(struct vcpu *v, uint64_t value)
 		return false;
 	spin_lock(&hv->lock);
 	if (!hv->guest_os_id)
-		value &= ~PAGE_ENABLE;
+		value &= ~HV_PAGE_ENABLE;
 	if (!(hv->hypercall & HYPERCALL_LOCKED)) {
-		ok = !(value & PAGE_ENABLE) || hypercall_page_fill(v->vm, value & PAGE_GPA);
+		ok = !(value & HV_PAGE_ENABLE) || hypercall_page_fill(v->vm, value & HV_PAGE_GPA);
 		if (ok)
 			hv->hypercall = value;
 	}
@@ -140,7 +131,7 @@ static bool ref_tsc_msr_write(struct vcpu *v, uint64_t value)
 	if (value & ~PAGE_MSR_WRITABLE)
 		return false;
 	spin_lock(&hv->lock);
-	ok = !(value & PAGE_ENABLE) || ref_tsc_page_fill(v, value & PAGE_GPA);
+	ok = !(value & HV_PAGE_ENABLE) || ref_tsc_page_fill(v, value & HV_PAGE_GPA);
 	if (ok)
 		hv->reference_tsc = value;
 	spin_unlock(&hv->lock);
@@ -158,7 +149,7 @@ bool hyperv_msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 		spin_lock(&hv->lock);
 		hv->guest_os_id = value;
 		if (!value)	/* no OS ID: hypercalls go, the page with them */
-			hv->hypercall &= ~PAGE_ENABLE;
+			hv->hypercall &= ~HV_PAGE_ENABLE;
 		spin_unlock(&hv->lock);
 		return true;
 	case HV_MSR_HYPERCALL:
@@ -169,7 +160,7 @@ bool hyperv_msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 		/* Kept, not used: none of what the page serves (APIC assist,
 		 * enlightened VMCS, nested) is offered. */
 		if ((value & ~PAGE_MSR_WRITABLE) ||
-		    ((value & PAGE_ENABLE) && !page_in_ram(v->vm, value & PAGE_GPA)))
+		    ((value & HV_PAGE_ENABLE) && !guest_page_in_ram(v->vm, value & HV_PAGE_GPA)))
 			return false;
 		v->msrs.hv_vp_assist = value;
 		return true;

@@ -9,7 +9,7 @@
 
 int synic_vm_create(struct vm *vm)
 {
-	if (!vm->config->hyperv)
+	if (!hyperv_enabled(vm))
 		return 0;
 	vm->synic = calloc(1, sizeof(*vm->synic));
 	if (!vm->synic)

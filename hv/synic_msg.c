@@ -13,7 +13,7 @@
 /* Guest-physical address of SINT `sint`'s slot. */
 static uint64_t slot_gpa(const struct synic *s, unsigned sint)
 {
-	return (s->simp & SYNIC_PAGE_GPA) + (uint64_t)sint * HV_MESSAGE_SIZE;
+	return (s->simp & HV_PAGE_GPA) + (uint64_t)sint * HV_MESSAGE_SIZE;
 }
 
 /* Set the pending flag of a busy slot, so the guest knows to write EOM. */
@@ -35,7 +35,7 @@ bool synic_post_message(struct synic *s, unsigned sint, const struct hv_message 
 	uint32_t type;
 
 	BUG_ON(!spin_is_locked(&s->lock));
-	if (!(s->scontrol & SCONTROL_ENABLE) || !(s->simp & SYNIC_PAGE_ENABLE) ||
+	if (!(s->scontrol & SCONTROL_ENABLE) || !(s->simp & HV_PAGE_ENABLE) ||
 	    !guest_phys_read(vm, gpa, &type, sizeof(type)))
 		return false;
 	if (type != HVMSG_NONE) {

@@ -6,7 +6,7 @@
 #include "hv/vm.h"
 
 #define SYNIC_PAGE_BYTES	4096u
-#define SYNIC_PAGE_RESERVED	(~(SYNIC_PAGE_GPA | SYNIC_PAGE_ENABLE))
+#define SYNIC_PAGE_RESERVED	(~(HV_PAGE_GPA | HV_PAGE_ENABLE))
 #define FIRST_VALID_VECTOR	16
 
 /* Zero the guest page at `gpa`, as a newly enabled SIEF or SIM page reads;
@@ -14,10 +14,8 @@
 static bool page_clear(struct vm *vm, uint64_t gpa)
 {
 	static const uint8_t zeros[HV_MESSAGE_SIZE];
-	uint8_t probe;
 
-	/* RAM comes in pieces of whole pages: its first byte tells for all. */
-	if (!guest_phys_read(vm, gpa, &probe, 1))
+	if (!guest_page_in_ram(vm, gpa))
 		return false;
 	for (unsigned off = 0; off < SYNIC_PAGE_BYTES; off += sizeof(zeros))
 		guest_phys_write(vm, gpa + off, zeros, sizeof(zeros));
@@ -29,7 +27,7 @@ static bool page_msr_write(struct synic *s, uint64_t *reg, uint64_t value)
 {
 	if (value & SYNIC_PAGE_RESERVED)
 		return false;
-	if ((value & SYNIC_PAGE_ENABLE) && !page_clear(s->vcpu->vm, value & SYNIC_PAGE_GPA))
+	if ((value & HV_PAGE_ENABLE) && !page_clear(s->vcpu->vm, value & HV_PAGE_GPA))
 		return false;
 	*reg = value;
 	return true;

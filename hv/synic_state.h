@@ -6,6 +6,7 @@
 #pragma once
 
 #include "cpu/timer.h"
+#include "hv/hyperv.h"
 #include "hv/synic.h"
 #include "lib/spinlock.h"
 
@@ -20,8 +21,6 @@
 
 #define SYNIC_VERSION		1
 #define SCONTROL_ENABLE		(1ull << 0)
-#define SYNIC_PAGE_ENABLE	(1ull << 0)
-#define SYNIC_PAGE_GPA		(~0xfffull)
 #define SINT_VECTOR		0xffull
 #define SINT_MASKED		(1ull << 16)
 #define SINT_AUTO_EOI		(1ull << 17)
