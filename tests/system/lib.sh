@@ -508,7 +508,9 @@ send monitor vms
 expect gdb64 +paused
 send detach
 expect Inferior 1 \(Remote target\) detached
-sleep 3
+# Two report lines after the detach (expect_gdb64_own_drs), ~1 s apart
+# under QEMU: 3 s was too short on a busy host (one line seen).
+sleep 8
 STEPS
 	} >"$1"
 }

@@ -7,6 +7,11 @@
 # 0 and 143: APIC IDs 0, 1, 256 and 399, found in the MADT's x2APIC
 # entries and started in x2APIC mode, numbered in the MADT's order.
 [[ -r /dev/kvm && -w /dev/kvm ]] || skip "no usable /dev/kvm"
+# A /dev/kvm whose KVM cannot reset a host-model vCPU (seen: "failed to set
+# MSR 0x10a") is no KVM to test on either.
+kvm_probe=$(echo quit | timeout 30 qemu-system-x86_64 -accel kvm -cpu host -M q35 \
+	-display none -nodefaults -monitor stdio 2>&1 >/dev/null) ||
+	skip "KVM cannot run a vCPU here: $(head -c 120 <<<"$kvm_probe")"
 make_iso "console=com1 idle=poweroff"
 QEMU_ACCEL=kvm QEMU_CPU=host run_qemu 2,sockets=2,cores=144,maxcpus=288 512 \
 	-machine q35,kernel-irqchip=split -device intel-iommu,intremap=on,eim=on \
